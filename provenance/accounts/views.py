@@ -1,0 +1,42 @@
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
+from django.utils.decorators import method_decorator
+
+from provenance.accounts import throttle
+
+
+def client_address(request) -> str:
+    return request.META.get("REMOTE_ADDR", "unknown")
+
+
+@method_decorator(login_not_required, name="dispatch")
+class LoginView(auth_views.LoginView):
+    template_name = "accounts/login.html"
+    redirect_authenticated_user = True
+
+    def post(self, request, *args, **kwargs):
+        username = request.POST.get("username", "")
+        address = client_address(request)
+        if throttle.login_locked(username=username, address=address):
+            form = self.get_form()
+            form.is_bound = True
+            form._errors = {}
+            form.add_error(None, "Too many failed attempts. Try again in a few minutes.")
+            response = self.render_to_response(self.get_context_data(form=form))
+            response.status_code = 429
+            return response
+        return super().post(request, *args, **kwargs)
+
+    def form_invalid(self, form):
+        throttle.login_failed(username=self.request.POST.get("username", ""), address=client_address(self.request))
+        return super().form_invalid(form)
+
+    def form_valid(self, form):
+        throttle.login_succeeded(username=form.get_user().get_username(), address=client_address(self.request))
+        messages.success(self.request, f"Signed in as {form.get_user().get_username()}.")
+        return super().form_valid(form)
+
+
+class LogoutView(auth_views.LogoutView):
+    pass
