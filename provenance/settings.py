@@ -41,7 +41,7 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver" if DE
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "provenance.accounts.admin_apps.ProvenanceAdminConfig",  # django.contrib.admin, moderators only
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

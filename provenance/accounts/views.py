@@ -1,9 +1,13 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
+from django.forms.utils import ErrorDict
 from django.utils.decorators import method_decorator
 
 from provenance.accounts import throttle
+
+LOCKED_OUT_MESSAGE = "Too many failed attempts. Try again in a few minutes."
 
 
 def client_address(request) -> str:
@@ -19,12 +23,14 @@ class LoginView(auth_views.LoginView):
         username = request.POST.get("username", "")
         address = client_address(request)
         if throttle.login_locked(username=username, address=address):
+            # The credentials are not even checked while locked out: show the form with the lockout message.
             form = self.get_form()
-            form.is_bound = True
-            form._errors = {}
-            form.add_error(None, "Too many failed attempts. Try again in a few minutes.")
+            form._errors = ErrorDict()
+            form.cleaned_data = {}
+            form.add_error(None, LOCKED_OUT_MESSAGE)
             response = self.render_to_response(self.get_context_data(form=form))
             response.status_code = 429
+            response["Retry-After"] = str(settings.LOGIN_LOCKOUT_SECONDS)
             return response
         return super().post(request, *args, **kwargs)
 

@@ -122,6 +122,12 @@ class Link(models.Model):
         return self.status != Verdict.PROPOSED
 
 
+class ChainQuerySet(models.QuerySet):
+    def visible(self):
+        """Chains with no hidden article among their nodes (hidden articles are for moderators only)."""
+        return self.exclude(nodes__article__hidden=True)
+
+
 class Chain(models.Model):
     """An ordered path origin → … → final article, supported by links."""
 
@@ -146,6 +152,8 @@ class Chain(models.Model):
     stale = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ChainQuerySet.as_manager()
 
     class Meta:
         ordering = ["-score", "-id"]

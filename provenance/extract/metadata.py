@@ -1,0 +1,190 @@
+"""Metadata precedence: analyst / manifest > URL domain > page metadata > text signals.
+
+Every field of a Document gets a Sourced value (where it came from, how sure); the strongest source
+present wins. A date given without a time is refined by a time the text gives for the same day.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from datetime import datetime, time, timezone
+
+from provenance.extract.names import NameFinder
+from provenance.extract.types import ANALYST, MANIFEST, TEXT, URL, Document, Given, Sourced
+
+_URL_DATE = re.compile(r"/(?P<year>(?:19|20)\d{2})[/-](?P<month>0?[1-9]|1[0-2])[/-](?P<day>0?[1-9]|[12]\d|3[01])(?:/|$|[-_])")
+_EN = frozenset("the of and to in a is that for on was with said as by at from his her it be has have are were".split())
+_FR = frozenset("le la les des et est une dans pour que qui sur par au du pas".split())
+_DE = frozenset("der die das und ist nicht mit den von zu auf ein eine dem im".split())
+_ES = frozenset("el la los las de que y en un una por con para del se".split())
+
+
+def parse_given_date(value: str) -> tuple[datetime | None, float | None]:
+    """A date or datetime typed by a person: '2015-10-06', '2015-10-06 13:20', ISO with zone."""
+    value = (value or "").strip()
+    if not value:
+        return None, None
+    try:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        try:
+            from dateutil import parser as dateparser
+
+            parsed = dateparser.parse(value, dayfirst=False)
+        except (ValueError, OverflowError):
+            return None, None
+    if len(value) <= 10:
+        return datetime.combine(parsed.date(), time(12), tzinfo=timezone.utc), 12.0
+    if parsed.tzinfo is None:
+        return parsed.replace(tzinfo=timezone.utc), 12.0
+    return parsed, 0.0
+
+
+_LETTER = re.compile(r"[^\W\d_]")
+_CYRILLIC = re.compile("[\u0400-\u04ff]")
+_ARABIC = re.compile("[\u0600-\u06ff]")
+_CJK = re.compile("[\u4e00-\u9fff]")
+_LATIN_WORD = re.compile(r"[a-zà-ÿ]+")
+
+
+def guess_language(text: str) -> str:
+    """A cheap guess from scripts and function words; '' when unsure."""
+    sample = text[:3000]
+    letters = len(_LETTER.findall(sample))
+    if not letters:
+        return ""
+    if len(_CYRILLIC.findall(sample)) > letters / 2:
+        return "ru"
+    if len(_ARABIC.findall(sample)) > letters / 2:
+        return "ar"
+    if len(_CJK.findall(sample)) > letters * 0.3:
+        return "zh"
+    tokens = _LATIN_WORD.findall(sample.lower())
+    if len(tokens) < 5:
+        return ""
+    counts = Counter(tokens)
+    scores = {lang: sum(counts[w] for w in words) for lang, words in (("en", _EN), ("fr", _FR), ("de", _DE), ("es", _ES))}
+    lang, best = max(scores.items(), key=lambda kv: kv[1])
+    return lang if best / len(tokens) > 0.08 else ""
+
+
+def _pick(candidates: list[Sourced | None]) -> Sourced | None:
+    for candidate in candidates:
+        if candidate is not None and candidate.value not in (None, ""):
+            return candidate
+    return None
+
+
+def _text_outlet(document: Document, finder: NameFinder | None) -> Sourced | None:
+    credited = {finder.canonical(n) or n for n in document.credited_names} if finder else set(document.credited_names)
+    scores: dict[str, list[float]] = {}
+    for name, confidence, _why in document.outlet_signals:
+        canonical = (finder.canonical(name) if finder else None) or name
+        if canonical in credited:
+            continue
+        scores.setdefault(canonical, []).append(confidence)
+    if not scores:
+        return None
+    ranked = sorted(
+        ((min(0.75, max(values) + 0.1 * (len(values) - 1)), name) for name, values in scores.items()), reverse=True
+    )
+    confidence, name = ranked[0]
+    if len(ranked) > 1 and ranked[1][0] >= confidence - 0.05:
+        confidence = 0.3
+    return Sourced(name, TEXT, confidence)
+
+
+def _url_date(url: str) -> Sourced | None:
+    match = _URL_DATE.search(url or "")
+    if not match:
+        return None
+    try:
+        value = datetime(int(match["year"]), int(match["month"]), int(match["day"]), 12, tzinfo=timezone.utc)
+    except ValueError:
+        return None
+    return Sourced(value, URL, 0.7)
+
+
+def resolve_metadata(
+    document: Document, *, analyst: Given | None = None, manifest: Given | None = None, finder: NameFinder | None = None
+) -> Document:
+    """Fill document's fields from the strongest source for each; record where each came from."""
+    fields = document.fields
+    given = [g for g in (analyst, manifest or document.manifest) if g is not None]
+
+    def from_given(attr: str) -> Sourced | None:
+        for g in given:
+            value = getattr(g, attr)
+            if value not in (None, ""):
+                return Sourced(value, ANALYST if g is analyst else MANIFEST, 1.0)
+        return None
+
+    url = _pick([from_given("url"), fields.get("url")])
+    if url:
+        fields["url"] = url
+        document.url = str(url.value)
+
+    outlet = from_given("outlet")
+    if outlet and finder:
+        outlet = Sourced(finder.canonical(str(outlet.value)) or str(outlet.value).strip(), outlet.source, 1.0)
+    domain_outlet = None
+    if document.url and finder:
+        name = finder.domain(document.url)
+        domain_outlet = Sourced(name, URL, 0.9) if name else None
+    metadata_outlet = fields.get("outlet")
+    if metadata_outlet and finder:
+        canonical = finder.canonical(str(metadata_outlet.value))
+        metadata_outlet = Sourced(canonical or metadata_outlet.value, metadata_outlet.source, 0.8 if canonical else 0.6)
+    chosen = _pick([outlet, domain_outlet, metadata_outlet, _text_outlet(document, finder)])
+    if chosen:
+        fields["outlet"] = chosen
+    else:
+        fields.pop("outlet", None)
+    document.outlet_name = str(chosen.value) if chosen else ""
+
+    title = _pick([from_given("title"), fields.get("title")])
+    if title:
+        fields["title"] = title
+    document.title = str(title.value) if title else ""
+
+    text_date = fields.get("published_at")
+    date = None
+    for g in given:
+        if g.published_at is not None:
+            value, uncertainty = g.published_at, g.date_uncertainty_hours
+            # A day from the manifest and a time from the text on that day: keep the time.
+            if (
+                text_date is not None
+                and uncertainty
+                and uncertainty >= 12
+                and (document.date_uncertainty_hours or 24) < 12
+                and abs((text_date.value - value).total_seconds()) <= 24 * 3600
+                and text_date.value.date() == value.date()
+            ):
+                value, uncertainty = text_date.value, document.date_uncertainty_hours
+            date = Sourced(value, ANALYST if g is analyst else MANIFEST, 1.0)
+            document.date_uncertainty_hours = uncertainty
+            break
+    if date is None:
+        url_date = _url_date(document.url)
+        if url_date and (text_date is None or text_date.source == TEXT):
+            date = url_date
+            document.date_uncertainty_hours = 12.0
+        else:
+            date = text_date
+    if date is not None:
+        fields["published_at"] = date
+        document.published_at = date.value
+    else:
+        fields.pop("published_at", None)
+        document.published_at = None
+        document.date_uncertainty_hours = None
+
+    if not document.language:
+        document.language = guess_language(document.text)
+    if document.language:
+        fields.setdefault("language", Sourced(document.language, TEXT, 0.6))
+    if document.byline:
+        fields.setdefault("byline", Sourced(document.byline, TEXT, 0.6))
+    return document

@@ -1,0 +1,331 @@
+"""Scraped text: find the article inside a page someone copied as text, menus and comments included.
+
+A page is read as a list of units (non-empty lines, or paragraphs for hard-wrapped text):
+
+    header (site chrome, dateline, photo credit, lead)   title   header   body   footer
+
+The title is found first (a line the page repeats, or the most headline-like line at the top),
+the body starts at the first prose paragraph after it, and ends at the first line that opens
+page furniture (comments, "Leave a Reply", "Check Also", disclaimers, data dumps); headline lists
+and tag lines left at its end are trimmed. Credit lines ("Source: RT", "The original source of
+this article is RT") are part of the article and stay.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass, field
+
+from provenance.extract.dates import FoundDate, find_dates
+from provenance.extract.names import NameFinder
+
+_MD_IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
+_MD_LINK = re.compile(r"\[([^\]]*)\]\((?:[^()]|\([^)]*\))*\)")
+_AUTOLINK = re.compile(r"<(?:https?|ftp)://[^>\s]+>")
+_SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
+_WORD = re.compile(r"[^\W_]+(?:['’.-][^\W_]+)*")
+
+# Whole lines that are site furniture wherever they appear.
+_CHROME_LINE = re.compile(
+    r"^(?:skip to (?:main )?content|skip to navigation|back to top|get short url|short url|print(?: this)?"
+    r"|share(?: this)?(?: article| story)?|e-?mail|tweet|pin it|whatsapp|telegram|follow us(?: on .*)?"
+    r"|advertisement|advert|sponsored|menu|search|home|close|loading\.*|(?:read|listen|watch|see) (?:more|also)"
+    r"|related(?: (?:articles|stories|posts|news|content))?|more on this(?: story)?|\d+ min read"
+    r"|(?:font size|text size).*|(?:facebook|twitter|linkedin|reddit|vk)(?:\s+(?:facebook|twitter|linkedin|reddit|vk))*)"
+    r"\s*[:.!»›>]*$",
+    re.IGNORECASE,
+)
+# "READ MORE: Some other headline" points at another article.
+_READ_MORE = re.compile(r"^(?:read|listen|watch|see) (?:more|also)\s*:", re.IGNORECASE)
+# Lines that open the page furniture after the article.
+_END_MARKER = re.compile(
+    r"^(?:check also|related (?:articles|stories|posts|news|content)|you (?:may|might) also like|recommended(?: for you)?"
+    r"|more (?:stories|from|news)\b|most (?:read|popular|viewed)|trending(?: now)?|leave a (?:reply|comment)"
+    r"|post a comment|add (?:a )?comment|\d+\s+comments?\b|comments?\s*(?:\(\d+\))?$|all comments|show (?:new )?comments"
+    r"|community standards|comment via\b|comment on\b.*(?:facebook|page)|join the discussion|discussion$"
+    r"|share this:?$|like this:?$|like loading|tags?\s*:|filed under|topics?\s*:|disclaimer\s*:"
+    r"|copyright\b|©\s*(?:\d{4}|copyright)|all rights reserved|for media inquiries|become a member"
+    r"|subscribe (?:to|now)|sign up (?:for|to)|newsletter|about the author|articles by\s*:"
+    r"|string\(\d+\)\s*\"|array\(\d+\)\s*\{|object\([\w\\]+\)#\d+|\[\{\"|\{\")",
+    re.IGNORECASE,
+)
+_TWEET_ATTRIBUTION = re.compile(r"^[—–-]\s*.{1,80}\(@\w{1,30}\)\s*(?:\w+\s+\d{1,2},\s+\d{4})?\s*$")
+_TWEET_BODY = re.compile(r"pic\.twitter\.com/|https?://t\.co/|twitter\.com/\w+/status/", re.IGNORECASE)
+_BREADCRUMB = re.compile(r"\s+(?:/|>|»|›|\|)\s+")
+_LABEL = re.compile(r"^[A-Z][a-z]+(?: [a-z]+)?\s*:\s+\S")
+_BYLINE = re.compile(r"^by\s+(?P<name>[^\n]{2,100}?)\s*$", re.IGNORECASE)
+_PHOTO_CREDIT = re.compile(r"^(?:©|\(c\)|photo(?:graph)?\s*(?:credit)?\s*:|image\s*:|credit\s*:)", re.IGNORECASE)
+_CREDIT_LINE = re.compile(
+    r"^(?:sources?\s*:|via\s*:?\s|the original source of this article is|this article (?:was )?(?:originally )?"
+    r"(?:published|appeared)|(?:originally|first) (?:published|appeared)|republished (?:from|with)|courtesy(?: of)?\s"
+    r"|h/t\s|credit\s*:)",
+    re.IGNORECASE,
+)
+# Words that make a name a credit of someone else rather than the page's own.
+_CREDIT_CUES = re.compile(
+    r"(?:original source of this article is|^sources?\s*:|^by\s|articles? by\s*:?|copyright|©|republished from"
+    r"|(?:originally|first) (?:published|appeared) (?:in|on|at|by)|courtesy of|^via\s|reported by|according to)\s*",
+    re.IGNORECASE,
+)
+# Site furniture that names the site it belongs to.
+_SELF_CUES = re.compile(
+    r"(?:comments? (?:via|on)|become a member of|subscribe to|follow|support|donate to|sign up for|join"
+    r"|newsletter of|contact|about)\s+(?:us\s+(?:on|at)\s+)?(?:the\s+)?",
+    re.IGNORECASE,
+)
+_CREDIT_WORDS = ("source", "by", "copyright", "©", "republished", "published", "appeared", "courtesy", "via", "reported", "according")
+_SELF_WORDS = ("comment", "member", "subscribe", "follow", "support", "donate", "sign up", "join", "newsletter", "contact", "about")
+_DOMAIN = re.compile(r"\b(?:www\.)?(?:[a-z0-9-]+\.)+(?:com|net|org|ru|ir|ca|uk|cn|info|news|tv|me|io|de|fr|su)\b", re.I)
+_STOPWORDS = frozenset(
+    "a an and as at but by for from in into of on or the to with vs via is are was be".split()
+)
+
+
+@dataclass
+class Unit:
+    text: str
+    index: int
+
+
+@dataclass
+class ScrapedPage:
+    title: str = ""
+    title_confidence: float = 0.0
+    body: str = ""
+    byline: str = ""
+    date: FoundDate | None = None
+    date_confidence: float = 0.0
+    # (outlet name as written, confidence, why)
+    outlet_signals: list[tuple[str, float, str]] = field(default_factory=list)
+    credited: set[str] = field(default_factory=set)
+
+
+def clean_line(line: str) -> str:
+    if "](" in line:
+        line = _MD_LINK.sub(r"\1", _MD_IMAGE.sub("", line))
+    if "<" in line:
+        line = _AUTOLINK.sub("", line)
+    return " ".join(line.split())
+
+
+def words(text: str) -> list[str]:
+    return _WORD.findall(text)
+
+
+@functools.lru_cache(maxsize=8192)
+def is_prose(text: str) -> bool:
+    """A paragraph of running text, not a label, headline or menu item."""
+    count = len(words(text))
+    if count >= 8 and re.search(r"[.!?…:;][\"'”’»)\]]*$", text):
+        return True
+    return count >= 25 or (len(text) >= 150 and count >= 15)
+
+
+def title_case_ratio(text: str) -> float:
+    tokens = [w for w in words(text) if w.lower() not in _STOPWORDS and not w[0].isdigit()]
+    if not tokens:
+        return 0.0
+    return sum(1 for w in tokens if w[0].isupper()) / len(tokens)
+
+
+def _split_units(text: str) -> list[Unit]:
+    lines = [clean_line(line) for line in text.split("\n")]
+    return [Unit(line, number) for number, line in enumerate(lines) if line]
+
+
+def _key(text: str) -> str:
+    return " ".join(words(text.casefold()))
+
+
+def _breadcrumb_tail(text: str) -> str | None:
+    parts = _BREADCRUMB.split(text)
+    if len(parts) >= 3 or (len(parts) == 2 and len(words(parts[0])) <= 2):
+        return parts[-1]
+    return None
+
+
+def _is_header_chrome(text: str) -> bool:
+    return bool(
+        _CHROME_LINE.match(text)
+        or _PHOTO_CREDIT.match(text)
+        or _BYLINE.match(text)
+        or _LABEL.match(text)
+        or _breadcrumb_tail(text) is not None
+    )
+
+
+def _title_candidate(text: str) -> bool:
+    count = len(words(text))
+    return (
+        3 <= count <= 30
+        and len(text) <= 250
+        and not re.search(r"[.,;]$", text)
+        and not _is_header_chrome(text)
+        and not find_dates(text)
+        and not _DOMAIN.fullmatch(text)
+    )
+
+
+def _find_title(units: list[Unit], window: int = 12) -> tuple[int, int, float]:
+    """(index of the title unit, index of its last copy, confidence); (-1, -1, 0) when none."""
+    top = units[:window]
+    keys = [_key(u.text) for u in top]
+    for i, unit in enumerate(top):
+        tail = _breadcrumb_tail(unit.text)
+        key = _key(tail) if tail else keys[i]
+        if not 3 <= len(key.split()) <= 30 or (not tail and not _title_candidate(unit.text)):
+            continue
+        # A repeated headline is a headline both times; a line repeated as a sentence is the lead.
+        copies = [j for j in range(i + 1, len(top)) if keys[j] == key and not is_prose(top[j].text)]
+        if copies:
+            first = i if not tail else copies[0]
+            return first, copies[-1], 0.75
+    first_prose = next((i for i, u in enumerate(top) if is_prose(u.text)), len(top))
+    best, best_score = -1, 0.0
+    for i, unit in enumerate(top[:first_prose]):
+        if not _title_candidate(unit.text):
+            continue
+        count = len(words(unit.text))
+        score = 2 * title_case_ratio(unit.text) + (1.0 if 4 <= count <= 20 else 0.3) - 0.05 * i
+        if score > best_score:
+            best, best_score = i, score
+    if best < 0:
+        return -1, -1, 0.0
+    confidence = 0.6 if title_case_ratio(units[best].text) >= 0.6 else 0.45
+    return best, best, confidence
+
+
+def _first_sentence_title(body: str) -> str:
+    first = body.split("\n", 1)[0]
+    sentence = re.split(r"(?<=[.!?])\s", first, maxsplit=1)[0]
+    tokens = sentence.split()
+    return " ".join(tokens[:14]) + ("…" if len(tokens) > 14 else "")
+
+
+def _drop_in_body(units: list[Unit]) -> list[Unit]:
+    """Embedded tweets, 'READ MORE' pointers, furniture lines and repeated embed captions."""
+    kept: list[Unit] = []
+
+    def pop_paragraph_before(line_number: int) -> None:
+        # The lines of the paragraph that ends just above line_number (one blank line allowed).
+        while kept and len(kept[-1].text) < 300:
+            gap = line_number - kept[-1].index
+            if not (gap == 1 or (gap == 2 and not is_prose(kept[-1].text))):
+                break
+            line_number = kept.pop().index
+
+    for position, unit in enumerate(units):
+        text = unit.text
+        if _CHROME_LINE.match(text) or _READ_MORE.match(text):
+            continue
+        if _TWEET_ATTRIBUTION.match(text) or (_TWEET_BODY.search(text) and len(text) < 400):
+            # A tweet: its text, its links and its "— Name (@handle) date" line go together.
+            pop_paragraph_before(unit.index)
+            continue
+        nxt = units[position + 1].text if position + 1 < len(units) else None
+        prev = units[position - 1].text if position > 0 else None
+        if not is_prose(text) and (text == nxt or text == prev):
+            continue
+        kept.append(unit)
+    return kept
+
+
+def parse_scraped(text: str, finder: NameFinder | None = None) -> ScrapedPage:
+    units = _split_units(text)
+    page = ScrapedPage()
+    if not units:
+        return page
+    title_at, title_end, title_conf = _find_title(units)
+    start_from = title_end + 1 if title_at >= 0 else 0
+    body_start = next((i for i in range(start_from, len(units)) if is_prose(units[i].text)), None)
+    if body_start is None:
+        body_start = start_from if start_from < len(units) else len(units)
+    body_end = next((i for i in range(body_start, len(units)) if _END_MARKER.match(units[i].text)), len(units))
+    body = units[body_start:body_end]
+    footer = units[body_end:]
+    while len(body) > 1 and not is_prose(body[-1].text) and not _CREDIT_LINE.match(body[-1].text):
+        footer.insert(0, body.pop())
+    header = [u for i, u in enumerate(units[:body_start]) if not title_at <= i <= title_end or title_at < 0]
+    photo_credits = [u for u in header if _PHOTO_CREDIT.match(u.text)]
+    body = photo_credits + _drop_in_body(body)
+    page.body = "\n\n".join(u.text for u in body)
+
+    if title_at >= 0:
+        tail = _breadcrumb_tail(units[title_at].text)
+        page.title = tail if tail else units[title_at].text
+        page.title_confidence = title_conf
+    elif page.body:
+        page.title, page.title_confidence = _first_sentence_title(page.body), 0.2
+
+    for unit in header:
+        match = _BYLINE.match(unit.text)
+        if match and not page.byline:
+            page.byline = match.group("name")
+    title_units = units[title_at : title_end + 1] if title_at >= 0 else []
+    for unit in sorted(header + title_units[1:], key=lambda u: u.index):
+        dates = find_dates(unit.text)
+        if dates:
+            page.date, page.date_confidence = dates[0], min(dates[0].confidence, 0.6)
+            break
+
+    if finder is not None:
+        _outlet_signals(page, header, body, footer, finder)
+    return page
+
+
+def _outlet_signals(page: ScrapedPage, header: list[Unit], body: list[Unit], footer: list[Unit], finder: NameFinder) -> None:
+    """Where the page names itself: a dateline in the header, the body's opening, or its own furniture."""
+    # Credits of other outlets sit in the header, in credit lines, at the end of the body and in the footer.
+    credit_units = header + [u for u in body if _CREDIT_LINE.match(u.text) or _PHOTO_CREDIT.match(u.text)] + body[-2:] + footer[:40]
+    for unit in credit_units:
+        lowered = unit.text.lower()
+        if not any(word in lowered for word in _CREDIT_WORDS):
+            continue
+        for cue in _CREDIT_CUES.finditer(unit.text):
+            found = finder.at(unit.text, cue.end())
+            if found:
+                page.credited.add(found)
+    for unit in header:
+        if _PHOTO_CREDIT.match(unit.text) or _BYLINE.match(unit.text):
+            continue
+        found = finder.at(unit.text, 0)
+        dates = find_dates(unit.text)
+        if found and dates and dates[0].start <= len(found) + 4:
+            page.outlet_signals.append((found, 0.6, "dateline in the page header"))
+    if body:
+        opening = body[0].text
+        found = finder.at(opening, 0)
+        if found and re.match(r"\s*[—–-]{1,2}\s", opening[len(found) :]):
+            page.outlet_signals.append((found, 0.6, "dateline opening the article"))
+        match = re.match(r"^[A-Z][A-Za-z .,'-]{0,40}\(", opening)
+        if match:
+            found = finder.at(opening, match.end())
+            if found and re.match(r"\)\s*[—–-]", opening[match.end() + len(found) :]):
+                page.outlet_signals.append((found, 0.5, "dateline opening the article"))
+    for unit in header + footer[:40]:
+        if _PHOTO_CREDIT.match(unit.text) or re.match(r"^(?:copyright|©)", unit.text, re.I):
+            continue
+        lowered = unit.text.lower()
+        if any(word in lowered for word in _SELF_WORDS):
+            for cue in _SELF_CUES.finditer(unit.text):
+                found = finder.at(unit.text, cue.end())
+                if found:
+                    page.outlet_signals.append((found, 0.45, f"site furniture: {unit.text[:60]}"))
+        if "." not in lowered:
+            continue
+        for domain in _DOMAIN.finditer(unit.text):
+            found = finder.domain(domain.group(0))
+            if found:
+                page.outlet_signals.append((found, 0.4, f"site furniture names {domain.group(0)}"))
+
+
+def clean_body(text: str) -> str:
+    """Furniture out of an already-extracted article text (e.g. trafilatura's output)."""
+    units = _split_units(text)
+    first_prose = next((i for i, u in enumerate(units) if is_prose(u.text)), 0)
+    end = next((i for i in range(first_prose + 1, len(units)) if _END_MARKER.match(units[i].text)), len(units))
+    units = units[:end]
+    while units and not is_prose(units[-1].text) and not _CREDIT_LINE.match(units[-1].text):
+        units.pop()
+    return "\n\n".join(u.text for u in _drop_in_body(units))

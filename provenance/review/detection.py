@@ -1,0 +1,515 @@
+"""Detection glue: load articles, run the plain engine in provenance.detect, store what it found.
+
+Incremental: detecting an article recomputes the links into it and into every article it shares
+text with (their candidate sources may have changed), then the chains of the connected group.
+Reviewers' decisions survive: a decided link or chain is never deleted or re-statused (it is marked
+stale when detection no longer finds it), and a rejected one is never proposed again.
+"""
+
+from collections import defaultdict
+from dataclasses import asdict, dataclass, field
+
+import numpy as np
+from django.db import transaction
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from provenance.corpus.models import Article, ArticleFingerprint, Credit
+from provenance.corpus.outlets import outlet_directory
+from provenance.detect.align import align
+from provenance.detect.chains import Edge, build_chains
+from provenance.detect.credits import REPUBLISHED_FROM, SOURCE, find_credits, mark_inherited
+from provenance.detect.fingerprints import ANCHOR_BAND_BASE, SHINGLE, TOPIC_BAND_BASE, Fingerprint, fingerprint
+from provenance.detect.links import (
+    ATTRIBUTION,
+    DEFAULT_THRESHOLDS,
+    ArticleData,
+    PairResult,
+    Thresholds,
+    choose_sources,
+    compare,
+    pair_evidence,
+    text_reasons,
+)
+from provenance.detect.text import tokenize
+from provenance.review.models import Chain, ChainLink, ChainNode, Link, Verdict
+
+MAX_CANDIDATES = 40
+MIN_SHARED_ROWS = 1
+MIN_SHARED_TOPICS = 4
+# An anchor found in this many articles of one outlet is that outlet's boilerplate.
+BOILERPLATE_MIN_ARTICLES = 15
+MAX_GROUP = 3000
+
+
+@dataclass
+class DetectionReport:
+    """What one detection run changed (ids of links and chains)."""
+
+    articles: list[int] = field(default_factory=list)
+    credits_found: int = 0
+    links_created: list[int] = field(default_factory=list)
+    links_updated: list[int] = field(default_factory=list)
+    links_removed: list[int] = field(default_factory=list)
+    links_stale: list[int] = field(default_factory=list)
+    chains_created: list[int] = field(default_factory=list)
+    chains_removed: list[int] = field(default_factory=list)
+    chains_stale: list[int] = field(default_factory=list)
+
+    @property
+    def changed(self) -> bool:
+        return bool(
+            self.links_created or self.links_updated or self.links_removed or self.links_stale
+            or self.chains_created or self.chains_removed or self.chains_stale
+        )
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass
+class _Proposal:
+    source_article_id: int | None
+    source_outlet_id: int | None
+    target_id: int
+    kind: str
+    score: float
+    reasons: list[str]
+    evidence: dict
+
+    @property
+    def key(self) -> tuple:
+        if self.source_article_id:
+            return ("a", self.source_article_id, self.target_id)
+        return ("o", self.source_outlet_id, self.target_id)
+
+
+class _Run:
+    """One detection run: caches of articles, fingerprints and aligned pairs."""
+
+    def __init__(self, thresholds: Thresholds):
+        self.thresholds = thresholds
+        self.directory = outlet_directory()
+        self.articles: dict[int, ArticleData] = {}
+        self.prints: dict[int, Fingerprint] = {}
+        self.boilerplate: dict[int, np.ndarray] = {}
+        self.pairs: dict[tuple[int, int], PairResult] = {}
+
+    def load(self, ids) -> None:
+        missing = [i for i in set(ids) if i not in self.articles]
+        if not missing:
+            return
+        rows = (
+            Article.objects.visible()
+            .filter(id__in=missing)
+            .select_related("outlet")
+            .only("id", "text", "published_at", "date_uncertainty_hours", "outlet__id", "outlet__name", "outlet__kind")
+        )
+        for row in rows:
+            tokens = tokenize(row.text)
+            outlet = row.outlet
+            data = ArticleData(
+                id=row.id,
+                text=row.text,
+                outlet_id=outlet.id if outlet else None,
+                outlet_name=outlet.name if outlet else "",
+                outlet_kind=outlet.kind if outlet else "",
+                published_at=row.published_at,
+                date_uncertainty_hours=row.date_uncertainty_hours,
+                tokens=tokens,
+            )
+            data.credits = find_credits(row.text, self.directory, own_outlet_id=data.outlet_id)
+            self.articles[row.id] = data
+            self.prints[row.id] = fingerprint(tokens)
+
+    def candidates(self, article_id: int) -> list[int]:
+        """Articles sharing LSH bands or passage anchors with this one: one indexed lookup."""
+        rows = self.prints[article_id].rows()
+        if not rows:
+            return []
+        bands = sorted({band for band, _ in rows})
+        values = sorted({value for _, value in rows})
+        pairs = set(rows)
+        found: dict[int, int] = defaultdict(int)
+        topics: dict[int, int] = defaultdict(int)
+        query = (
+            ArticleFingerprint.objects.filter(band__in=bands, value__in=values, article__hidden=False)
+            .exclude(article_id=article_id)
+            .values_list("article_id", "band", "value")
+        )
+        for other, band, value in query.iterator(chunk_size=5000):
+            if (band, value) in pairs:
+                if band >= TOPIC_BAND_BASE:
+                    topics[other] += 1
+                else:
+                    found[other] += 1
+        # A shared passage anchor (or LSH band) makes a candidate; so do many shared topic word pairs.
+        for other, n in topics.items():
+            if n >= MIN_SHARED_TOPICS:
+                found[other] += n / MIN_SHARED_TOPICS
+        ranked = sorted((n, other) for other, n in found.items() if n >= MIN_SHARED_ROWS)
+        return [other for _, other in reversed(ranked[-MAX_CANDIDATES:])]
+
+    def boilerplate_mask(self, article_id: int) -> np.ndarray:
+        """Words of the article covered by anchors that many articles of its outlet share."""
+        if article_id in self.boilerplate:
+            return self.boilerplate[article_id]
+        article = self.articles[article_id]
+        mask = np.zeros(len(article.tokens), dtype=bool)
+        anchors = self.prints[article_id].anchors
+        if article.outlet_id and anchors:
+            values = {a.value for a in anchors}
+            common = set(
+                ArticleFingerprint.objects.filter(
+                    band__in={a.band for a in anchors}, band__lt=TOPIC_BAND_BASE, value__in=values, article__outlet_id=article.outlet_id
+                )
+                .values("value")
+                .annotate(n=Count("article_id", distinct=True))
+                .filter(n__gte=BOILERPLATE_MIN_ARTICLES)
+                .values_list("value", flat=True)
+            )
+            for anchor in anchors:
+                if anchor.value in common:
+                    mask[anchor.position : anchor.position + SHINGLE] = True
+        self.boilerplate[article_id] = mask
+        return mask
+
+    def pair(self, x_id: int, y_id: int) -> PairResult:
+        key = (min(x_id, y_id), max(x_id, y_id))
+        if key not in self.pairs:
+            a, b = self.articles[key[0]], self.articles[key[1]]
+            alignment = align(
+                a.tokens, b.tokens, a_ignore=self.boilerplate_mask(a.id), b_ignore=self.boilerplate_mask(b.id)
+            )
+            self.pairs[key] = compare(a, b, alignment, self.thresholds)
+        return self.pairs[key]
+
+    def relate(self, x: ArticleData, y: ArticleData) -> PairResult:
+        return self.pair(x.id, y.id)
+
+
+def _attribution_proposals(target: ArticleData, text_sources: list[PairResult], directory) -> list[_Proposal]:
+    """Links from credited outlets: a credit without shared text, or a source outlet not in the corpus."""
+    text_outlets = {p.source.outlet_id for p in text_sources if p.source.outlet_id}
+    proposals: dict[int, _Proposal] = {}
+    republished = [c for c in target.credits if c.role == REPUBLISHED_FROM]
+    via = republished[0].outlet_id if republished else None
+    for credit in target.credits:
+        if credit.role not in (REPUBLISHED_FROM, SOURCE) or credit.outlet_id in text_outlets:
+            continue
+        if credit.outlet_id == target.outlet_id:
+            continue
+        name = directory.get(credit.outlet_id).name if directory.get(credit.outlet_id) else credit.name
+        evidence_credit = {
+            "outlet_id": credit.outlet_id, "name": credit.name, "cue": credit.cue, "role": credit.role,
+            "start": credit.start, "end": credit.end, "sentence": credit.sentence, "inherited": credit.inherited,
+        }
+        if credit.role == REPUBLISHED_FROM:
+            role, via_id, score = REPUBLISHED_FROM, None, 0.8
+            reason = f"credits {name} as original source (\u201c{credit.cue}\u201d)"
+        elif credit.inherited and via and credit.outlet_id != via:
+            if text_sources:
+                continue  # the credit sits in copied text: it belongs to the source article's chain
+            via_name = directory.get(via).name if directory.get(via) else ""
+            role, via_id, score = SOURCE, via, 0.6
+            reason = f"{via_name}'s text, republished here, credits {name} (\u201c{credit.cue}\u201d)"
+        elif credit.inherited:
+            continue
+        else:
+            role, via_id, score = SOURCE, None, 0.6
+            reason = f"credits {name} as a source (\u201c{credit.cue}\u201d)"
+        existing = proposals.get(credit.outlet_id)
+        if existing is not None:
+            existing.evidence["credits"].append(evidence_credit)
+            if reason not in existing.reasons:
+                existing.reasons.append(reason)
+            if role == REPUBLISHED_FROM and existing.evidence["role"] != REPUBLISHED_FROM:
+                existing.evidence.update(role=role, via_outlet_id=None)
+                existing.score = score
+            continue
+        proposals[credit.outlet_id] = _Proposal(
+            source_article_id=None,
+            source_outlet_id=credit.outlet_id,
+            target_id=target.id,
+            kind=ATTRIBUTION,
+            score=score,
+            reasons=[reason, f"{name} has no article in the corpus that this text shares passages with"],
+            evidence={"credits": [evidence_credit], "passages": [], "role": role, "via_outlet_id": via_id},
+        )
+    return list(proposals.values())
+
+
+def _text_proposal(pair: PairResult) -> _Proposal:
+    evidence = pair_evidence(pair, source_text=pair.source.text, target_text=pair.target.text)
+    evidence["role"] = None
+    evidence["via_outlet_id"] = None
+    return _Proposal(
+        source_article_id=pair.source.id,
+        source_outlet_id=None,
+        target_id=pair.target.id,
+        kind=pair.kind,
+        score=pair.score,
+        reasons=text_reasons(pair),
+        evidence=evidence,
+    )
+
+
+def _store_links(targets: set[int], proposals: list[_Proposal], report: DetectionReport) -> None:
+    wanted = {p.key: p for p in proposals}
+    existing = {}
+    for link in Link.objects.filter(target_id__in=targets):
+        key = ("a", link.source_article_id, link.target_id) if link.source_article_id else ("o", link.source_outlet_id, link.target_id)
+        existing[key] = link
+    in_decided_chain = set(
+        ChainLink.objects.filter(link__target_id__in=targets)
+        .exclude(chain__status=Verdict.PROPOSED)
+        .values_list("link_id", flat=True)
+    )
+    to_create, to_update, to_stale, to_delete = [], [], [], []
+    for key, proposal in wanted.items():
+        link = existing.get(key)
+        if link is None:
+            to_create.append(
+                Link(
+                    source_article_id=proposal.source_article_id,
+                    source_outlet_id=proposal.source_outlet_id,
+                    target_id=proposal.target_id,
+                    kind=proposal.kind,
+                    score=proposal.score,
+                    reasons=proposal.reasons,
+                    evidence=proposal.evidence,
+                )
+            )
+        elif link.status == Verdict.PROPOSED:
+            changed = (
+                link.kind != proposal.kind or abs(link.score - proposal.score) > 1e-9
+                or link.reasons != proposal.reasons or link.stale
+            )
+            link.kind, link.score, link.reasons, link.evidence, link.stale = (
+                proposal.kind, proposal.score, proposal.reasons, proposal.evidence, False
+            )
+            to_update.append(link)
+            if changed:
+                report.links_updated.append(link.id)
+        elif link.stale:
+            # A decided link found again: it is current again, its decision untouched.
+            link.stale = False
+            to_stale.append(link)
+            report.links_updated.append(link.id)
+    for key, link in existing.items():
+        if key in wanted:
+            continue
+        if link.status == Verdict.PROPOSED and link.id not in in_decided_chain:
+            to_delete.append(link.id)
+        elif not link.stale:
+            link.stale = True
+            to_stale.append(link)
+            report.links_stale.append(link.id)
+    if to_delete:
+        Link.objects.filter(id__in=to_delete).delete()
+        report.links_removed.extend(to_delete)
+    if to_update:
+        Link.objects.bulk_update(to_update, ["kind", "score", "reasons", "evidence", "stale", "updated_at"])
+    if to_stale:
+        Link.objects.bulk_update(to_stale, ["stale"])
+    if to_create:
+        created = Link.objects.bulk_create(to_create)
+        report.links_created.extend(link.id for link in created)
+
+
+def _store_credits(articles: list[ArticleData]) -> int:
+    ids = [a.id for a in articles]
+    Credit.objects.filter(article_id__in=ids).delete()
+    rows = [
+        Credit(
+            article_id=article.id,
+            outlet_id=c.outlet_id,
+            name=c.name[:300],
+            cue=c.cue[:200],
+            role=c.role,
+            start=c.start,
+            end=c.end,
+            sentence=c.sentence,
+            inherited=c.inherited,
+        )
+        for article in articles
+        for c in {(c.start, c.end, c.role): c for c in article.credits}.values()
+    ]
+    Credit.objects.bulk_create(rows)
+    return len(rows)
+
+
+def _store_fingerprints(run: _Run, ids: list[int]) -> None:
+    ArticleFingerprint.objects.filter(article_id__in=ids).delete()
+    ArticleFingerprint.objects.bulk_create(
+        [ArticleFingerprint(article_id=i, band=band, value=value) for i in ids for band, value in run.prints[i].rows()],
+        batch_size=2000,
+    )
+
+
+def _group(seed: set[int]) -> tuple[set[int], list[Link]]:
+    """The articles connected to `seed` through usable links, and those links."""
+    group = set(seed)
+    frontier = set(seed)
+    links: dict[int, Link] = {}
+    usable = Link.objects.visible().exclude(status=Verdict.REJECTED).filter(stale=False)
+    while frontier and len(group) < MAX_GROUP:
+        batch = list(
+            usable.filter(Q(target_id__in=frontier) | Q(source_article_id__in=frontier)).only(
+                "id", "source_article_id", "source_outlet_id", "target_id", "score", "status", "evidence"
+            )
+        )
+        frontier = set()
+        for link in batch:
+            links[link.id] = link
+            for node in (link.target_id, link.source_article_id):
+                if node and node not in group:
+                    group.add(node)
+                    frontier.add(node)
+    return group, list(links.values())
+
+
+def _store_chains(seed: set[int], report: DetectionReport) -> None:
+    group, links = _group(seed)
+    incoming: dict[int, list[Edge]] = defaultdict(list)
+    for link in links:
+        incoming[link.target_id].append(
+            Edge(
+                link_id=link.id,
+                target_id=link.target_id,
+                score=link.score,
+                source_article_id=link.source_article_id,
+                source_outlet_id=link.source_outlet_id,
+                status=link.status,
+                role=(link.evidence or {}).get("role"),
+                via_outlet_id=(link.evidence or {}).get("via_outlet_id"),
+            )
+        )
+    for article_id in group:
+        incoming.setdefault(article_id, [])
+    paths = {path.key: path for path in build_chains(incoming)}
+    existing = {
+        chain.key: chain
+        for chain in Chain.objects.filter(
+            Q(final_article_id__in=group) | Q(nodes__article_id__in=group)
+        ).distinct()
+    }
+    to_delete, stale, unstale = [], [], []
+    for key, chain in existing.items():
+        if key in paths:
+            if chain.stale:
+                chain.stale = False
+                unstale.append(chain)
+            if chain.status == Verdict.PROPOSED and abs(chain.score - paths[key].score) > 1e-9:
+                chain.score = paths[key].score
+                unstale.append(chain)
+            continue
+        if chain.status == Verdict.PROPOSED and not chain.locked:
+            to_delete.append(chain.id)
+        elif not chain.stale:
+            chain.stale = True
+            stale.append(chain)
+    if to_delete:
+        Chain.objects.filter(id__in=to_delete).delete()
+        report.chains_removed.extend(to_delete)
+    if stale:
+        Chain.objects.bulk_update(stale, ["stale"])
+        report.chains_stale.extend(c.id for c in stale)
+    if unstale:
+        Chain.objects.bulk_update(list({c.id: c for c in unstale}.values()), ["stale", "score"])
+    new_paths = [path for key, path in paths.items() if key not in existing]
+    if not new_paths:
+        return
+    # Rejected chains keep their key, so a path a reviewer rejected is never proposed again.
+    chains = Chain.objects.bulk_create(
+        [Chain(key=p.key[:500], final_article_id=p.nodes[-1][1], score=p.score) for p in new_paths]
+    )
+    if any(c.id is None for c in chains):
+        by_key = dict(Chain.objects.filter(key__in=[p.key[:500] for p in new_paths]).values_list("key", "id"))
+        for chain in chains:
+            chain.id = by_key[chain.key]
+    nodes, chain_links = [], []
+    for chain, path in zip(chains, new_paths):
+        for position, (kind, node_id) in enumerate(path.nodes):
+            nodes.append(
+                ChainNode(
+                    chain_id=chain.id,
+                    position=position,
+                    article_id=node_id if kind == "a" else None,
+                    outlet_id=node_id if kind == "o" else None,
+                )
+            )
+        for position, link_id in enumerate(path.link_ids):
+            chain_links.append(ChainLink(chain_id=chain.id, link_id=link_id, position=position))
+    ChainNode.objects.bulk_create(nodes)
+    ChainLink.objects.bulk_create(chain_links)
+    report.chains_created.extend(chain.id for chain in chains)
+
+
+def detect_articles(article_ids, *, thresholds: Thresholds = DEFAULT_THRESHOLDS) -> DetectionReport:
+    """Detect credits, text reuse, links and chains for these articles and everything they touch."""
+    ids = sorted({int(i) for i in article_ids})
+    report = DetectionReport(articles=ids)
+    if not ids:
+        return report
+    run = _Run(thresholds)
+    run.load(ids)
+    present = [i for i in ids if i in run.articles]
+    with transaction.atomic():
+        _store_fingerprints(run, present)
+        affected: set[int] = set(present)
+        for article_id in present:
+            affected.update(run.candidates(article_id))
+        # Articles linked to these ones before: their links may have to go.
+        affected.update(
+            Link.objects.filter(source_article_id__in=ids).values_list("target_id", flat=True)
+        )
+        affected.update(
+            i for i in Link.objects.filter(target_id__in=ids).values_list("source_article_id", flat=True) if i
+        )
+        run.load(affected)
+        for article_id in affected - set(present):
+            if article_id not in run.prints and article_id in run.articles:
+                run.prints[article_id] = fingerprint(run.articles[article_id].tokens)
+        targets = {i for i in affected if i in run.articles}
+        proposals: list[_Proposal] = []
+        for target_id in sorted(targets):
+            target = run.articles[target_id]
+            candidate_ids = run.candidates(target_id)
+            run.load(candidate_ids)
+            pairs = [run.pair(target_id, other) for other in candidate_ids if other in run.articles]
+            kept, _siblings = choose_sources(target, pairs, run.relate, thresholds)
+            copied = [p.b_span for pair in kept for p in pair.alignment.passages]
+            target.credits = mark_inherited(target.credits, copied)
+            proposals.extend(_text_proposal(pair) for pair in kept)
+            proposals.extend(_attribution_proposals(target, kept, run.directory))
+        # Hidden targets keep nothing proposed.
+        hidden = set(ids) - set(present)
+        report.credits_found = _store_credits([run.articles[i] for i in sorted(targets)])
+        _store_links(targets | hidden, proposals, report)
+        _store_chains(targets | hidden, report)
+        Article.objects.filter(id__in=present).update(detected_at=timezone.now())
+    return report
+
+
+def detect_all(*, batch_size: int = 500, thresholds: Thresholds = DEFAULT_THRESHOLDS) -> DetectionReport:
+    """Detect every visible article, in batches (fingerprints first, so candidates see the whole corpus)."""
+    ids = list(Article.objects.visible().order_by("id").values_list("id", flat=True))
+    total = DetectionReport(articles=ids)
+    # Fingerprint everything first: a pair is found whichever of its two articles is detected first.
+    run = _Run(thresholds)
+    for start in range(0, len(ids), batch_size):
+        chunk = ids[start : start + batch_size]
+        run.load(chunk)
+        with transaction.atomic():
+            _store_fingerprints(run, [i for i in chunk if i in run.prints])
+        for i in chunk:
+            run.articles.pop(i, None)
+            run.prints.pop(i, None)
+    for start in range(0, len(ids), batch_size):
+        report = detect_articles(ids[start : start + batch_size], thresholds=thresholds)
+        total.credits_found += report.credits_found
+        for name in ("links_created", "links_updated", "links_removed", "links_stale",
+                     "chains_created", "chains_removed", "chains_stale"):
+            getattr(total, name).extend(getattr(report, name))
+    return total

@@ -1,0 +1,301 @@
+"""Reads for the review pages: the queue with its filters, dashboard figures, outlet statistics.
+
+Every function takes the user, so hidden articles and uploads stay out of non-moderators' sight.
+"""
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.db import connection
+from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from provenance.accounts.roles import is_moderator
+from provenance.corpus.models import Article, Outlet, Upload
+from provenance.review.models import Chain, ChainNode, Decision, Link, Verdict
+
+
+def articles_for(user) -> QuerySet[Article]:
+    return Article.objects.all() if is_moderator(user) else Article.objects.visible()
+
+
+def links_for(user) -> QuerySet[Link]:
+    return Link.objects.all() if is_moderator(user) else Link.objects.visible()
+
+
+def chains_for(user) -> QuerySet[Chain]:
+    # A chain is hidden when any article on it is hidden.
+    return Chain.objects.all() if is_moderator(user) else Chain.objects.visible()
+
+
+def uploads_for(user) -> QuerySet[Upload]:
+    return Upload.objects.all() if is_moderator(user) else Upload.objects.filter(hidden=False)
+
+
+def chain_prefetch() -> list:
+    return [
+        Prefetch("nodes", queryset=ChainNode.objects.select_related("article__outlet", "outlet")),
+    ]
+
+
+# --- Full-text search ------------------------------------------------------------------------
+
+# The expression the GIN index (migration 0002 in this app, PostgreSQL only) is built on.
+ARTICLE_TSVECTOR_SQL = "to_tsvector('english', coalesce(title, '') || ' ' || coalesce(text, ''))"
+
+
+def article_search(qs: QuerySet[Article], query: str) -> QuerySet[Article]:
+    """Full-text search over titles and bodies: PostgreSQL's when there, a plain substring match otherwise."""
+    query = query.strip()
+    if not query:
+        return qs
+    if connection.vendor == "postgresql":
+        matching = Article.objects.extra(  # noqa: S610 - parameters are bound, the SQL is constant
+            where=[f"{ARTICLE_TSVECTOR_SQL} @@ websearch_to_tsquery('english', %s)"], params=[query]
+        ).values("pk")
+        return qs.filter(pk__in=matching)
+    words = query.split()
+    for word in words:
+        qs = qs.filter(Q(title__icontains=word) | Q(text__icontains=word))
+    return qs
+
+
+# --- Queue -----------------------------------------------------------------------------------
+
+
+@dataclass
+class QueueFilters:
+    q: str = ""
+    outlet: str = ""
+    kind: str = ""
+    status: str = Verdict.PROPOSED
+    date_from: object = None
+    date_to: object = None
+    upload: int | None = None
+
+
+def queue_links(user, filters: QueueFilters) -> QuerySet[Link]:
+    qs = links_for(user).with_related().filter(stale=False)
+    if filters.status:
+        qs = qs.filter(status=filters.status)
+    if filters.kind:
+        qs = qs.filter(kind=filters.kind)
+    if filters.outlet:
+        qs = qs.filter(
+            Q(target__outlet__slug=filters.outlet)
+            | Q(source_article__outlet__slug=filters.outlet)
+            | Q(source_outlet__slug=filters.outlet)
+        )
+    if filters.date_from:
+        qs = qs.filter(target__published_at__date__gte=filters.date_from)
+    if filters.date_to:
+        qs = qs.filter(target__published_at__date__lte=filters.date_to)
+    if filters.upload:
+        qs = qs.filter(Q(target__upload_id=filters.upload) | Q(source_article__upload_id=filters.upload))
+    if filters.q:
+        matching = article_search(articles_for(user), filters.q).values("pk")
+        qs = qs.filter(Q(target__in=matching) | Q(source_article__in=matching))
+    return qs.order_by("-score", "-id")
+
+
+def queue_chains(user, filters: QueueFilters) -> QuerySet[Chain]:
+    qs = chains_for(user).filter(stale=False)
+    if filters.status:
+        qs = qs.filter(status=filters.status)
+    if filters.kind:
+        qs = qs.filter(links__kind=filters.kind)
+    if filters.outlet:
+        qs = qs.filter(Q(nodes__article__outlet__slug=filters.outlet) | Q(nodes__outlet__slug=filters.outlet))
+    if filters.date_from:
+        qs = qs.filter(final_article__published_at__date__gte=filters.date_from)
+    if filters.date_to:
+        qs = qs.filter(final_article__published_at__date__lte=filters.date_to)
+    if filters.upload:
+        qs = qs.filter(nodes__article__upload_id=filters.upload)
+    if filters.q:
+        matching = article_search(articles_for(user), filters.q).values("pk")
+        qs = qs.filter(nodes__article__in=matching)
+    # Filters across nodes/links can repeat a chain: keep each once.
+    ids = qs.values("pk")
+    return (
+        Chain.objects.filter(pk__in=ids)
+        .select_related("final_article__outlet", "decided_by")
+        .prefetch_related(*chain_prefetch())
+        .annotate(link_count=Count("chain_links", distinct=True))
+        .order_by("-score", "-id")
+    )
+
+
+@dataclass
+class QueueCounters:
+    links_total: int
+    by_kind: list[tuple[str, str, int]]
+    chains_total: int
+    decided_today: int
+
+
+def queue_counters(user) -> QueueCounters:
+    rows = dict(
+        links_for(user).filter(status=Verdict.PROPOSED, stale=False)
+        .values_list("kind").annotate(n=Count("id")).order_by()
+    )
+    by_kind = [(value, label, rows.get(value, 0)) for value, label in Link.Kind.choices]
+    chains_total = chains_for(user).filter(status=Verdict.PROPOSED, stale=False).count()
+    today = timezone.now().replace(hour=0, minute=0, second=0, microsecond=0)
+    decided_today = Decision.objects.filter(created_at__gte=today, superseded=False).count()
+    return QueueCounters(
+        links_total=sum(rows.values()), by_kind=by_kind, chains_total=chains_total, decided_today=decided_today
+    )
+
+
+# --- Dashboard -------------------------------------------------------------------------------
+
+
+def uploads_in_progress(user) -> QuerySet[Upload]:
+    return (
+        uploads_for(user)
+        .filter(status__in=[Upload.Status.QUEUED, Upload.Status.PROCESSING])
+        .select_related("uploader")
+        .order_by("created_at")
+    )
+
+
+def uploads_recently_finished(user, *, hours: int = 24) -> QuerySet[Upload]:
+    since = timezone.now() - timedelta(hours=hours)
+    return (
+        uploads_for(user)
+        .filter(status__in=[Upload.Status.DONE, Upload.Status.FAILED], finished_at__gte=since)
+        .select_related("uploader")
+        .order_by("-finished_at")[:5]
+    )
+
+
+def recent_decisions(user, *, limit: int = 8) -> list[Decision]:
+    qs = Decision.objects.filter(superseded=False).select_related(
+        "reviewer", "link__target__outlet", "link__source_article__outlet", "link__source_outlet",
+        "chain__final_article__outlet",
+    )
+    if not is_moderator(user):
+        qs = qs.exclude(link__target__hidden=True).exclude(link__source_article__hidden=True)
+        qs = qs.exclude(chain__final_article__hidden=True)
+    return list(qs.order_by("-created_at", "-id")[:limit])
+
+
+def chains_confirmed_since(user, *, days: int = 7) -> QuerySet[Chain]:
+    since = timezone.now() - timedelta(days=days)
+    return (
+        chains_for(user)
+        .filter(status=Verdict.CONFIRMED, decided_at__gte=since)
+        .select_related("final_article__outlet", "decided_by")
+        .prefetch_related(*chain_prefetch())
+        .order_by("-decided_at")
+    )
+
+
+# --- Outlets ---------------------------------------------------------------------------------
+
+
+@dataclass
+class OutletPair:
+    source: Outlet | None
+    target: Outlet | None
+    confirmed: int
+    proposed: int
+
+    @property
+    def total(self) -> int:
+        return self.confirmed + self.proposed
+
+
+def _pair_rows(qs: QuerySet[Link]) -> list[dict]:
+    return list(
+        qs.exclude(status=Verdict.REJECTED)
+        .filter(stale=False)
+        .annotate(src=Coalesce(F("source_article__outlet_id"), F("source_outlet_id")), dst=F("target__outlet_id"))
+        .values("src", "dst")
+        .annotate(
+            confirmed=Count("id", filter=Q(status=Verdict.CONFIRMED)),
+            proposed=Count("id", filter=~Q(status=Verdict.CONFIRMED)),
+        )
+        .order_by()
+    )
+
+
+def _pairs(rows: list[dict]) -> list[OutletPair]:
+    ids = {row["src"] for row in rows} | {row["dst"] for row in rows}
+    outlets = Outlet.objects.in_bulk([i for i in ids if i])
+    pairs = [
+        OutletPair(outlets.get(row["src"]), outlets.get(row["dst"]), row["confirmed"], row["proposed"])
+        for row in rows
+    ]
+    return sorted(pairs, key=lambda p: (-p.confirmed, -p.total, str(p.source), str(p.target)))
+
+
+def outlet_pairs(user, *, limit: int = 8) -> list[OutletPair]:
+    """Who republishes whom, across the corpus: the most frequent outlet pairs."""
+    pairs = [p for p in _pairs(_pair_rows(links_for(user))) if p.source != p.target]
+    return pairs[:limit]
+
+
+@dataclass
+class OutletRelations:
+    sources: list[OutletPair]  # whom this outlet republishes
+    republishers: list[OutletPair]  # who republishes this outlet
+
+
+def outlet_relations(user, outlet: Outlet) -> OutletRelations:
+    links = links_for(user)
+    sources = _pairs(_pair_rows(links.filter(target__outlet=outlet)))
+    republishers = _pairs(
+        _pair_rows(links.filter(Q(source_article__outlet=outlet) | Q(source_outlet=outlet)))
+    )
+    return OutletRelations(sources=sources, republishers=republishers)
+
+
+def outlets_with_counts(user) -> QuerySet[Outlet]:
+    visible = Q(articles__hidden=False) if not is_moderator(user) else Q()
+    return Outlet.objects.annotate(article_count=Count("articles", filter=visible, distinct=True)).order_by(
+        "-article_count", "name"
+    )
+
+
+# --- Articles --------------------------------------------------------------------------------
+
+
+def article_links(user, article: Article) -> tuple[list[Link], list[Link]]:
+    """The links into this article (its sources) and out of it (its republishers), rejected ones last."""
+    qs = links_for(user).with_related()
+    incoming = list(qs.filter(target=article).order_by("-score"))
+    outgoing = list(qs.filter(source_article=article).order_by("-score"))
+    return incoming, outgoing
+
+
+def article_chains(user, article: Article) -> QuerySet[Chain]:
+    ids = ChainNode.objects.filter(article=article).values("chain_id")
+    return (
+        chains_for(user).filter(pk__in=ids).prefetch_related(*chain_prefetch())
+        .select_related("final_article__outlet").order_by("-score")
+    )
+
+
+def sibling_copies(user, chain: Chain, *, limit: int = 3) -> list[Article]:
+    """Final articles of other chains that start at the same origin: copies of a common source.
+
+    Their shared passages tell a reviewer whether the copies took the same words from the origin.
+    """
+    nodes = chain.ordered_nodes()
+    if not nodes:
+        return []
+    origin = nodes[0]
+    origin_key = f"a{origin.article_id}" if origin.article_id else f"o{origin.outlet_id}"
+    own = {node.article_id for node in nodes if node.article_id}
+    others = (
+        chains_for(user).filter(key__startswith=origin_key + ">").exclude(pk=chain.pk)
+        .exclude(final_article_id__in=own).exclude(status=Verdict.REJECTED)
+        .select_related("final_article__outlet").order_by("-score")
+    )
+    seen: dict[int, Article] = {}
+    for other in others[: limit * 3]:
+        seen.setdefault(other.final_article_id, other.final_article)
+    return list(seen.values())[:limit]

@@ -1,0 +1,58 @@
+"""Small template helpers for the review pages."""
+
+from django import template
+
+from provenance.review.templatetags.evidence import gap_label
+
+register = template.Library()
+
+STATUS_CLASSES = {
+    "proposed": "status-proposed",
+    "confirmed": "status-confirmed",
+    "rejected": "status-rejected",
+    "needs_evidence": "status-needs",
+    "disputed": "status-disputed",
+}
+
+
+@register.filter
+def status_class(status: str) -> str:
+    return STATUS_CLASSES.get(status or "", "status-proposed")
+
+
+@register.filter
+def gap(hours) -> str:
+    return gap_label(hours)
+
+
+@register.filter
+def percent(value) -> str:
+    try:
+        return f"{float(value) * 100:.0f}%"
+    except (TypeError, ValueError):
+        return "—"
+
+
+@register.filter
+def field_source(article, name: str) -> dict:
+    return (article.field_sources or {}).get(name) or {}
+
+
+@register.simple_tag(takes_context=True)
+def query_with(context, **changes) -> str:
+    """The current query string with some parameters replaced (for pagination links)."""
+    params = context["request"].GET.copy()
+    for key, value in changes.items():
+        if value in (None, ""):
+            params.pop(key, None)
+        else:
+            params[key] = value
+    encoded = params.urlencode()
+    return f"?{encoded}" if encoded else "?"
+
+
+@register.filter
+def deletable_by(annotation, user) -> bool:
+    from provenance.review.services import annotation_can_delete  # noqa: PLC0415
+
+    return annotation_can_delete(annotation=annotation, user=user)

@@ -1,0 +1,9 @@
+from django.urls import path
+
+from provenance.review import views_moderation as views
+
+urlpatterns = [
+    path("audit/", views.audit_log, name="audit_log"),
+    path("moderation/", views.moderation_queue, name="moderation_queue"),
+    path("moderation/links/<int:pk>/resolve/", views.moderation_resolve, name="moderation_resolve"),
+]

@@ -1,0 +1,169 @@
+"""Detection stored in the database: links, chains, incremental updates and reviewers' decisions."""
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+import pytest
+
+from provenance.corpus.models import ArticleFingerprint, Credit
+from provenance.review.detection import detect_articles
+from provenance.review.models import Chain, Link, Verdict
+from tests.detect_helpers import add_article, load_outlets
+
+WIRE = (
+    "Television presenter Noel Edmonds said today he was quitting the BBC because he found the programmes "
+    "too boring. Edmonds, once one of the BBC's highest paid presenters, was sad to be throwing in the towel "
+    "after 30 years but did not rule out a television comeback if the right offer came along. Paul Pascoe, a "
+    "spokesman for Edmonds, said he is only 50 and has a lot of life in him yet. The departure comes less "
+    "than a week after the defection of sports presenter Des Lynam to ITV, which surprised many viewers. "
+    "Noel's House Party was axed in March after ratings plummeted from 15 million to 8 million viewers."
+)
+COPY = (
+    "NOEL EDMONDS is quitting the corporation. Edmonds, once one of the BBC's highest paid presenters, was sad "
+    "to be throwing in the towel after 30 years but did not rule out a television comeback if the right offer "
+    "came along. Noel's House Party was axed in March after ratings plummeted from 15 million to 8 million "
+    "viewers. Fans will miss him."
+)
+OTHER_WIRE = (
+    "Pop group Oasis announced tonight that guitarist Paul Arthurs had left the band after eight years, "
+    "saying he wanted to spend more time with his family. The Manchester group said the split was amicable "
+    "and that recording of their fourth album would continue at a studio in France as planned next month. "
+    "A spokesman said the remaining members wished him every success in whatever he decided to do next."
+)
+OTHER_COPY = (
+    "OASIS guitarist Bonehead has quit. The Manchester group said the split was amicable and that recording "
+    "of their fourth album would continue at a studio in France as planned next month. Fans were stunned."
+)
+
+
+@pytest.fixture
+def outlets(db):
+    load_outlets()
+
+
+@pytest.fixture
+def wire_and_copy(outlets):
+    wire = add_article(WIRE, outlet="Press Association", published="1999-08-08T12:00", path="pa/edmonds1.txt")
+    copy = add_article(COPY, outlet="The Sun", published="1999-08-09T12:00", path="sun/edmonds2.txt")
+    report = detect_articles([wire.id, copy.id])
+    return wire, copy, report
+
+
+def test_it_links_a_copy_to_its_source_with_evidence(wire_and_copy):
+    wire, copy, report = wire_and_copy
+    link = Link.objects.get()
+    assert (link.source_article_id, link.target_id) == (wire.id, copy.id)
+    assert link.kind == Link.Kind.REPUBLICATION and 0 < link.score <= 1
+    assert report.links_created == [link.id]
+    assert "published 1 day after" in link.reasons
+    assert any(reason.endswith("of its text appears in the source") for reason in link.reasons)
+    for passage in link.evidence["passages"]:
+        assert WIRE[passage["source_start"] : passage["source_end"]] == COPY[passage["target_start"] : passage["target_end"]]
+    assert link.evidence["containment"]["target_in_source"] > 0.6
+    assert ArticleFingerprint.objects.filter(article=copy).count() > 32
+    chain = Chain.objects.get()
+    assert chain.key == f"a{wire.id}>a{copy.id}"
+    assert [n.article_id for n in chain.ordered_nodes()] == [wire.id, copy.id]
+
+
+def test_it_stores_credits_and_an_attribution_chain(outlets):
+    article = add_article(
+        "Scores of militants fled to Jordan, Russia's news agency Ria Novosti quoted a military source as saying.",
+        outlet="Sputnik",
+    )
+    detect_articles([article.id])
+    credit = Credit.objects.get()
+    assert (credit.outlet.name, credit.role, credit.cue) == ("RIA Novosti", Credit.Role.SOURCE, "quoted")
+    link = Link.objects.get()
+    assert (link.source_outlet.name, link.kind) == ("RIA Novosti", Link.Kind.ATTRIBUTION)
+    assert str(Chain.objects.get()) .startswith("RIA Novosti → Sputnik")
+
+
+def test_it_keeps_a_confirmed_link_and_marks_it_stale_when_no_longer_found(wire_and_copy):
+    wire, copy, _ = wire_and_copy
+    Link.objects.update(status=Verdict.CONFIRMED)
+    Chain.objects.update(status=Verdict.CONFIRMED)
+    copy.text = OTHER_COPY
+    copy.save()
+    report = detect_articles([copy.id])
+    link = Link.objects.get()
+    assert link.status == Verdict.CONFIRMED and link.stale
+    assert report.links_stale == [link.id] and report.links_removed == []
+    chain = Chain.objects.get()
+    assert chain.status == Verdict.CONFIRMED and chain.stale
+
+
+def test_it_never_proposes_a_rejected_link_again(wire_and_copy):
+    wire, copy, _ = wire_and_copy
+    link = Link.objects.get()
+    Link.objects.update(status=Verdict.REJECTED)
+    report = detect_articles([wire.id, copy.id])
+    assert list(Link.objects.values_list("id", "status")) == [(link.id, Verdict.REJECTED)]
+    assert report.links_created == []
+
+
+def test_it_removes_a_proposed_link_that_is_no_longer_found(wire_and_copy):
+    wire, copy, _ = wire_and_copy
+    link = Link.objects.get()
+    copy.text = OTHER_COPY
+    copy.save()
+    report = detect_articles([copy.id])
+    assert not Link.objects.exists() and report.links_removed == [link.id]
+    assert not Chain.objects.exists() and len(report.chains_removed) == 1
+
+
+def test_it_updates_only_what_a_new_article_touches(wire_and_copy):
+    wire, copy, _ = wire_and_copy
+    before = {link.id: link.updated_at for link in Link.objects.all()}
+    other = add_article(OTHER_WIRE, outlet="Press Association", published="1999-08-08T13:00", path="pa/oasis1.txt")
+    report = detect_articles([other.id])
+    assert report.links_created == [] and report.chains_created == []
+    other_copy = add_article(OTHER_COPY, outlet="Daily Star", published="1999-08-09T12:00", path="star/oasis2.txt")
+    report = detect_articles([other_copy.id])
+    [new_link] = Link.objects.filter(target=other_copy)
+    assert report.links_created == [new_link.id] and new_link.source_article_id == other.id
+    assert {link.id: link.updated_at for link in Link.objects.exclude(id=new_link.id)} == before
+    assert Chain.objects.count() == 2
+
+
+def test_it_reports_what_changed_after_a_date_correction(wire_and_copy):
+    wire, copy, _ = wire_and_copy
+    old = Link.objects.get()
+    # The copy was in fact published first (and is the fuller text now): the direction flips.
+    copy.published_at = wire.published_at.replace(year=1998)
+    copy.save()
+    wire.text = COPY + " Edmonds did not comment."
+    wire.content_hash = "x" * 64
+    wire.save()
+    copy.text = WIRE
+    copy.save()
+    report = detect_articles([wire.id, copy.id])
+    new = Link.objects.get()
+    assert (new.source_article_id, new.target_id) == (copy.id, wire.id)
+    assert report.links_removed == [old.id] and report.links_created == [new.id]
+    assert report.changed
+
+
+def test_it_leaves_hidden_articles_out(outlets):
+    wire = add_article(WIRE, outlet="Press Association", published="1999-08-08T12:00")
+    wire.hidden = True
+    wire.save()
+    copy = add_article(COPY, outlet="The Sun", published="1999-08-09T12:00")
+    detect_articles([wire.id, copy.id])
+    assert not Link.objects.exists()
+
+
+def test_it_does_not_query_per_link_or_credit(outlets):
+    ids = []
+    for n in range(6):
+        ids.append(add_article(WIRE + f" Update {n}.", outlet="Press Association", published="1999-08-08T12:00").id)
+        ids.append(add_article(COPY + f" Edition {n}.", outlet="The Sun", published="1999-08-09T12:00").id)
+    with CaptureQueriesContext(connection) as small:
+        detect_articles(ids[:2])
+    Link.objects.all().delete()
+    Chain.objects.all().delete()
+    with CaptureQueriesContext(connection) as large:
+        detect_articles(ids)
+    # One candidate lookup and one boilerplate lookup per article; everything else is in bulk.
+    assert len(large) <= len(small) + 3 * (len(ids) - 2) + 10
+    assert Link.objects.count() >= 6
