@@ -45,8 +45,8 @@ test: install  ## run the test suite (DATABASE_URL/REDIS_URL optional; CI=true m
 lint: install  ## ruff, if installed in the environment
 	$(UV) run --frozen --with ruff ruff check provenance tests
 
-bench: install  ## run the benchmarks in bench/ (see docs/benchmarks.md)
-	@for script in bench/bench_*.py; do echo "== $$script"; $(UV) run --frozen python $$script || exit $$?; done
+bench: install  ## parse throughput benchmark (no services; the others are in docs/benchmarks.md)
+	$(UV) run --frozen python bench/bench_parse.py
 
 clean-demo:  ## remove the SQLite database and media of the quick start
 	rm -rf var/provenance.sqlite3 var/media

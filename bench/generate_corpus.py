@@ -88,7 +88,10 @@ _VOCABULARIES: dict[int, _Vocabulary] = {}
 
 
 def _sentence(rng: random.Random, place: str, vocabulary: "_Vocabulary | None" = None) -> str:
-    vocabulary = vocabulary or _VOCABULARIES.setdefault(0, _Vocabulary(0))
+    if vocabulary is None:
+        if 0 not in _VOCABULARIES:
+            _VOCABULARIES[0] = _Vocabulary(0)
+        vocabulary = _VOCABULARIES[0]
     content = vocabulary.sample(rng, rng.randint(9, 18))
     words = []
     for word in content:

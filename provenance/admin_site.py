@@ -142,22 +142,43 @@ class AuditedAdmin(admin.ModelAdmin):
     def _audit_name(self) -> str:
         return self.audit_name or self.model._meta.model_name
 
+    @staticmethod
+    def _audited_fields(obj, names) -> list[str]:
+        """Concrete, non-secret fields: many-to-many changes are recorded by save_related, passwords never."""
+        fields = []
+        for name in names:
+            try:
+                field = obj._meta.get_field(name)
+            except Exception:  # noqa: BLE001 - a form-only field
+                continue
+            if field.concrete and not field.many_to_many and name != "password":
+                fields.append(name)
+        return fields
+
     def save_model(self, request, obj, form, change):
+        names = self._audited_fields(obj, form.changed_data if change else form.fields)
         before = {}
         if change and obj.pk:
-            original = type(obj).objects.filter(pk=obj.pk).first()
+            original = type(obj)._default_manager.filter(pk=obj.pk).first()
             if original is not None:
-                before = {name: _field_value(original, name) for name in form.changed_data
-                          if hasattr(original, name) and not isinstance(getattr(type(obj), name, None), property)}
+                before = {name: _field_value(original, name) for name in names}
         super().save_model(request, obj, form, change)
-        if change and not form.changed_data:
+        if change and not names:
             return
-        after = {name: _field_value(obj, name) for name in (form.changed_data if change else form.fields)
-                 if name in before or not change}
-        after = {k: v for k, v in after.items() if k not in ("password",)}
-        before = {k: v for k, v in before.items() if k not in ("password",)}
+        after = {name: _field_value(obj, name) for name in names}
         audit_record(actor=request.user, action=f"{self._audit_name()}.{'change' if change else 'create'}",
                      obj=obj, before=before, after=after, reason="Edited in the admin")
+
+    def deletion_blockers(self, obj) -> list[str]:
+        """Why deleting `obj` would destroy reviewers' work (then it is refused: hide or merge instead)."""
+        return []
+
+    def get_deleted_objects(self, objs, request):
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        protected = list(protected)
+        for obj in objs:
+            protected += self.deletion_blockers(obj)
+        return deleted, counts, perms_needed, protected
 
     def delete_model(self, request, obj):
         audit_record(actor=request.user, action=f"{self._audit_name()}.delete", obj=obj,

@@ -125,6 +125,44 @@ def redis_service():
     require_service("redis")
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _fast_password_hashing():
+    """PBKDF2's million rounds cost ~0.3 s per user created or login; tests do not need them."""
+    from django.test import override_settings
+
+    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        yield
+
+
+def _is_transactional(request) -> bool:
+    marker = request.node.get_closest_marker("django_db")
+    by_marker = bool(marker and (marker.kwargs.get("transaction") or (marker.args and marker.args[0])))
+    return by_marker or bool({"transactional_db", "live_server"} & set(request.fixturenames))
+
+
+@pytest.fixture(autouse=True)
+def _role_groups_survive_flushes(request):
+    """Transactional tests end by emptying every table, the role groups of the data migration included.
+
+    Give the next transactional test its groups back by replaying that migration's function.
+    """
+    if _is_transactional(request):
+        request.getfixturevalue("transactional_db")
+        from django.contrib.auth.models import Group
+
+        from provenance.accounts.roles import ROLES
+
+        if Group.objects.filter(name__in=ROLES).count() < len(ROLES):
+            import importlib
+
+            from django.db import connection
+            from django.db.migrations.loader import MigrationLoader
+
+            state = MigrationLoader(connection).project_state(("accounts", "0001_roles"))
+            importlib.import_module("provenance.accounts.migrations.0001_roles").create_roles(state.apps, None)
+    yield
+
+
 @pytest.fixture(autouse=True)
 def _isolated_cache_and_eager_tasks():
     """Each test starts with an empty cache and tasks run in-process.

@@ -219,3 +219,39 @@ def test_it_writes_an_audit_event_when_the_admin_deletes(moderator_client):
     event = AuditEvent.objects.get(action="outlet.delete")
     assert event.before["repr"] == "Deleted Outlet"
     assert upload_file.pk
+
+
+def test_it_reruns_parsing_and_detection_from_the_admin(moderator_client):
+    from pathlib import Path
+
+    upload = UploadFactory()
+    raw = Path("samples/seeds/000_b37fa7fdce6cb95f.txt").read_text(encoding="utf-8")
+    article = ArticleFactory(upload=upload, raw_text=raw, text="old parser output", title="old")
+    response = _action(moderator_client, Upload, "reparse_uploads", [upload], apply="yes", reason="Parser fixed")
+    assert response.status_code == 302
+    article.refresh_from_db()
+    assert article.title != "old" and article.text != "old parser output"
+    assert AuditEvent.objects.get(action="article.reparse").reason == "Parser fixed"
+    _action(moderator_client, Article, "redetect_articles", [article], apply="yes", reason="New thresholds")
+    assert AuditEvent.objects.get(action="article.redetect").reason == "New thresholds"
+    assert Article.objects.get(pk=article.pk).detected_at is not None
+
+
+def test_it_refuses_to_delete_what_reviewers_worked_on(moderator_client, reviewer):
+    from provenance.review.services import link_decide
+
+    link = LinkFactory()
+    link_decide(link=link, reviewer=reviewer, verdict="confirmed", expected_version=link.version)
+    outlet = link.target.outlet
+    for url in (reverse("admin:review_link_delete", args=[link.pk]),
+                reverse("admin:corpus_article_delete", args=[link.target.pk]),
+                reverse("admin:corpus_outlet_delete", args=[outlet.pk])):
+        response = moderator_client.post(url, {"post": "yes"})
+        assert response.status_code == 200, url
+        assert "<title>Cannot delete" in response.content.decode(), url
+    assert Link.objects.filter(pk=link.pk).exists()
+    assert Outlet.objects.filter(pk=outlet.pk).exists()
+    assert not AuditEvent.objects.filter(action__endswith=".delete").exists()
+    # An outlet with articles: the page says what to do instead.
+    page = moderator_client.get(reverse("admin:corpus_outlet_delete", args=[outlet.pk])).content.decode()
+    assert "merge it into another outlet instead" in page

@@ -140,3 +140,28 @@ def test_it_shows_the_agreement_rate_on_the_dashboard(settings, reviewer, second
         link_decide(link=link, reviewer=second_reviewer, verdict=second_verdict, expected_version=link.version)
     page = analyst_client.get(reverse("dashboard")).content.decode()
     assert "κ = 0.40" in page and "(fair)" in page and "over 50 links" in page
+
+
+@pytest.mark.django_db
+def test_it_lets_a_moderator_resolve_a_disputed_chain(settings, reviewer, second_reviewer, moderator, client):
+    from provenance.review.models import Chain
+    from provenance.review.services import chain_decide
+    from tests.factories import make_chain
+
+    settings.TWO_REVIEWER_MODE = True
+    chain = make_chain(LinkFactory())
+    chain = chain_decide(chain=chain, reviewer=reviewer, verdict=C, expected_version=chain.version)
+    chain = chain_decide(chain=chain, reviewer=second_reviewer, verdict=R, note="siblings, not a chain",
+                         expected_version=chain.version)
+    assert chain.status == Verdict.DISPUTED
+    client.force_login(moderator)
+    page = client.get(reverse("moderation_queue")).content.decode()
+    assert f"Chain #{chain.pk}" in page and "siblings, not a chain" in page
+    url = reverse("moderation_resolve_chain", args=[chain.pk])
+    assert client.post(url, {"verdict": C, "reason": ""}).status_code == 302
+    assert Chain.objects.get(pk=chain.pk).status == Verdict.DISPUTED
+    response = client.post(url, {"verdict": C, "reason": "One copies the other"}, headers={"HX-Request": "true"})
+    assert "set to confirmed" in response.content.decode()
+    chain.refresh_from_db()
+    assert chain.status == Verdict.CONFIRMED and chain.decisions.filter(superseded=True).count() == 2
+    assert f"Chain #{chain.pk}" not in client.get(reverse("moderation_queue")).content.decode()

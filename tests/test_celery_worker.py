@@ -40,5 +40,5 @@ def test_it_processes_an_upload_from_the_web_form_in_a_real_worker(celery_worker
     article = Article.objects.get(upload=upload)
     assert article.outlet.name == "Sputnik"
     # It was the worker process that did it, not an in-process (eager) call.
-    assert f"Task provenance.corpus.tasks.process_upload[" in celery_worker_process.log()
+    assert "Task provenance.corpus.tasks.process_upload[" in celery_worker_process.log()
     assert "succeeded" in celery_worker_process.log()

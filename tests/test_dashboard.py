@@ -10,6 +10,14 @@ from tests.factories import UploadFactory
 from tests.review_fixtures import build_chain
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """The queue counters are cached; every test starts without them."""
+    from django.core.cache import cache
+
+    cache.clear()
 UPLOADS = {"HX-Request": "true", "HX-Target": "dashboard-uploads"}
 
 
@@ -54,3 +62,15 @@ def test_it_is_forbidden_to_outsiders_and_anonymous_users_go_to_login(client, ou
     assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
     client.force_login(outsider)
     assert client.get(reverse("dashboard")).status_code == 403
+
+
+def test_it_counts_new_proposals_at_once_and_decisions_immediately(reviewer_client, reviewer):
+    from tests.factories import LinkFactory
+
+    first = LinkFactory()
+    counters = {"HX-Request": "true", "HX-Target": "queue-counters"}
+    assert 'data-counter="links">1<' in reviewer_client.get(reverse("queue"), headers=counters).content.decode()
+    LinkFactory()
+    assert 'data-counter="links">2<' in reviewer_client.get(reverse("queue"), headers=counters).content.decode()
+    link_decide(link=first, reviewer=reviewer, verdict="rejected", expected_version=1)
+    assert 'data-counter="links">1<' in reviewer_client.get(reverse("queue"), headers=counters).content.decode()

@@ -167,3 +167,44 @@ def test_it_does_not_query_per_link_or_credit(outlets):
     # One candidate lookup and one boilerplate lookup per article; everything else is in bulk.
     assert len(large) <= len(small) + 3 * (len(ids) - 2) + 10
     assert Link.objects.count() >= 6
+
+
+def test_it_runs_from_the_detect_command_and_the_task(outlets):
+    import io
+
+    from django.core.management import CommandError, call_command
+
+    from provenance.review.tasks import detect_articles_task
+
+    wire = add_article(WIRE, outlet="Press Association", published="1999-08-08T12:00")
+    copy = add_article(COPY, outlet="The Sun", published="1999-08-09T12:00")
+    out = io.StringIO()
+    call_command("detect", "--all", stdout=out)
+    assert "2 article(s)" in out.getvalue() and "links 1 created" in out.getvalue()
+    result = detect_articles_task.delay([copy.id]).get()
+    assert result["articles"] == [copy.id] and result["links_created"] == []
+    assert Link.objects.get().target_id == copy.id
+    with pytest.raises(CommandError, match="no article with id 999"):
+        call_command("detect", "999")
+    with pytest.raises(CommandError, match="either --all"):
+        call_command("detect")
+    assert wire.id != copy.id
+
+
+def test_it_does_not_count_an_outlets_boilerplate_as_shared_text(outlets):
+    import random
+
+    rng = random.Random(3)
+    words = ["harbour", "council", "tender", "village", "orchard", "bridge", "festival", "library", "ferry",
+             "market", "school", "museum", "stadium", "river", "garden", "station", "factory", "theatre"]
+    disclaimer = (
+        "Disclaimer: The contents of this article are of sole responsibility of the author. The Centre will not "
+        "be responsible for any inaccurate or incorrect statement in this article, and grants permission to "
+        "cross-post articles on community internet sites as long as the source and copyright are acknowledged."
+    )
+    ids = []
+    for n in range(17):
+        body = " ".join(rng.choice(words) for _ in range(25)) + f" story {n}."
+        ids.append(add_article(f"{body}\n\n{disclaimer}", outlet="Global Research", published="2015-10-06T12:00").id)
+    detect_articles(ids)
+    assert not Link.objects.filter(source_article__isnull=False).exists()

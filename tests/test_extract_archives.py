@@ -95,3 +95,33 @@ def test_it_refuses_deeply_nested_html_quickly_but_reads_normal_nesting():
     assert document.title == "Harbour strike ends after three weeks"
     assert document.published_at.date().isoformat() == "2019-03-02"
     assert not document.text.startswith("Harbour strike")
+
+
+def test_it_keeps_both_members_of_a_zip_that_repeats_a_name():
+    import io
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("a.txt", ARTICLE)
+        with pytest.warns(UserWarning):
+            archive.writestr("a.txt", ARTICLE.replace("Saturday", "Sunday"))
+    results = list(read_file(buffer.getvalue(), "twice.zip", limits=LIMITS))
+    assert [r.member_path for r in results] == ["a.txt", "a.txt"]
+    assert results[0].text != results[1].text
+
+
+def test_it_reads_the_outlet_of_an_html_page_from_its_dateline_when_the_page_does_not_say():
+    from provenance.detect.outlets import OutletDirectory, OutletEntry
+    from provenance.extract import NameFinder
+
+    finder = NameFinder(OutletDirectory([OutletEntry(1, "Sputnik", (), ("sputniknews.com",)), OutletEntry(2, "Reuters")]))
+    page = (
+        "<html><body><article><h1>Bridge reopens after repairs</h1>"
+        "<p>MOSCOW (Sputnik) — The bridge reopened to traffic on Monday after months of repairs, officials said.</p>"
+        "<p>Repairs cost about 12 million euros, according to the regional transport office, which said the work "
+        "finished ahead of schedule and under budget.</p></article></body></html>"
+    ).encode()
+    [document] = list(read_file(page, "saved.html", limits=LIMITS, finder=finder))
+    document = resolve_metadata(document, finder=finder)
+    assert document.outlet_name == "Sputnik" and document.fields["outlet"].source == "text"

@@ -236,9 +236,74 @@ def test_it_sniffs_the_bytes_not_the_name():
     assert "PNG image" in error.reason and ".txt" in error.reason
     assert sniff(b"<!DOCTYPE html><html><body><p>x</p></body></html>") == "html"
     assert sniff(b'{"text": "a"}\n{"text": "b"}\n') == "jsonl"
+    assert sniff(b'{\n  "articles": []\n}\n') == "refused"
+    assert sniff(b"[The Times] reported the story first, on page one.") == "text"
 
 
 def test_it_finds_the_title_of_a_plain_article_without_a_header():
     page = parse_scraped("SHORT piece about a singer who is doing well and will tour the country next year?\n")
     assert page.body.startswith("SHORT piece")
     assert page.title.startswith("SHORT piece") and page.title_confidence < 0.5
+
+
+def test_it_rejoins_hard_wrapped_text_into_paragraphs():
+    paragraph = (
+        "Television presenter Noel Edmonds said today he was quitting the BBC because he found the "
+        "programmes too boring, after thirty years with the corporation and a string of hit shows."
+    )
+    second = (
+        "His spokesman said he did not rule out a television comeback if the right offer came along, "
+        "and that the decision had been made some months ago."
+    )
+    import textwrap
+
+    text = "Edmonds Quits The BBC\n\n" + textwrap.fill(paragraph, 72) + "\n\n" + textwrap.fill(second, 72) + "\n"
+    document = _read(text)
+    assert document.title == "Edmonds Quits The BBC"
+    assert document.text == paragraph + "\n\n" + second
+
+
+def test_it_takes_each_field_from_the_strongest_source_present():
+    from provenance.extract import Document, Given, Sourced
+
+    def page(**fields):
+        document = Document(text="Body text of the article, long enough.", raw_text="", outlet_signals=[("Truth Digest", 0.6, "dateline")])
+        document.fields.update(fields)
+        document.date_uncertainty_hours = 0.0 if "published_at" in fields else None
+        return document
+
+    site = Sourced("Example Daily", "metadata", 0.7)
+    stamp = Sourced(datetime(2019, 3, 2, 9, 30, tzinfo=timezone.utc), "metadata", 0.7)
+    url = "https://www.reuters.com/world/2019/03/01/story"
+    manifest = Given(outlet="AFP", published_at=datetime(2019, 3, 2, 12, tzinfo=timezone.utc), date_uncertainty_hours=12.0)
+
+    document = resolve_metadata(page(outlet=site, published_at=stamp), manifest=manifest, analyst=Given(url=url, source="analyst"), finder=FINDER)
+    assert (document.outlet_name, document.fields["outlet"].source) == ("AFP", "manifest")
+    # The manifest's day, refined by the page's time on that day.
+    assert document.published_at == stamp.value and document.fields["published_at"].source == "manifest"
+    assert document.url == url and document.fields["url"].source == "analyst"
+
+    document = resolve_metadata(page(outlet=site, published_at=stamp), analyst=Given(url=url, source="analyst"), finder=FINDER)
+    assert (document.outlet_name, document.fields["outlet"].source) == ("Reuters", "url")
+    assert document.published_at.date().isoformat() == "2019-03-01" and document.fields["published_at"].source == "url"
+
+    document = resolve_metadata(page(outlet=site, published_at=stamp), finder=FINDER)
+    assert (document.outlet_name, document.fields["outlet"].source) == ("Example Daily", "metadata")
+    document = resolve_metadata(page(), finder=FINDER)
+    assert (document.outlet_name, document.fields["outlet"].source) == ("Truth Digest", "text")
+    assert document.published_at is None and "published_at" not in document.fields and document.needs_review
+
+
+def test_it_does_not_cut_an_article_at_prose_that_starts_like_furniture():
+    text = (
+        "Court Rules On Music Copyright\n\n"
+        "The court ruled on Tuesday that the songwriter's estate owns the melody, overturning an earlier decision.\n\n"
+        "Copyright lawyers said the ruling would change how sampling is licensed across the industry for years to come, "
+        "and several labels said they would review their catalogues.\n\n"
+        "3 comments from the bench were read out at the hearing, each criticising the lower court's reasoning at length.\n\n"
+        "The estate's lawyers welcomed the decision.\n\n"
+        "Leave a Reply\n\nYour email address will not be published.\n"
+    )
+    document = _read(text)
+    assert document.text.rstrip().endswith("The estate's lawyers welcomed the decision.")
+    assert "Copyright lawyers said" in document.text and "3 comments from the bench" in document.text

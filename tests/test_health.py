@@ -11,3 +11,9 @@ def test_it_answers_ok_without_login_once_the_database_answers(db, client):
 
 def test_it_refuses_other_methods(db, client):
     assert client.post(reverse("healthz")).status_code == 405
+
+
+def test_it_answers_over_plain_http_when_https_is_enforced(db, client, settings):
+    settings.SECURE_SSL_REDIRECT = True
+    assert client.get(reverse("healthz")).status_code == 200
+    assert client.get(reverse("login")).status_code == 301

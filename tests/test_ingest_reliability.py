@@ -110,3 +110,44 @@ def test_the_task_is_thin_and_idempotent():
     tasks.process_upload(upload.pk)
     assert Article.objects.count() == 1
     assert tasks.process_upload.acks_late is True
+
+
+@pytest.mark.django_db
+def test_it_numbers_repeated_member_names_so_nothing_is_lost(recwarn):
+    import io
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("a.txt", SEED_FILES["001_2ace830f55ffebb3.txt"])
+        archive.writestr("a.txt", SEED_FILES["002_5e28026613171c33.txt"])
+    upload = ingest_bytes({"twice.zip": buffer.getvalue()})
+    assert sorted(UploadItem.objects.filter(upload=upload).values_list("member_path", flat=True)) == ["a.txt", "a.txt#2"]
+    assert upload.articles_created == 2 and upload.files_total == 2
+
+
+@pytest.mark.django_db
+def test_it_carries_on_after_running_out_of_time_instead_of_failing(monkeypatch, django_capture_on_commit_callbacks):
+    from celery.exceptions import SoftTimeLimitExceeded
+
+    from provenance.corpus import services
+
+    upload = _create({"batch.zip": zip_bytes(SEED_FILES)})
+    real_store, calls = services._store, {"n": 0}
+
+    def slow_store(*args, **kwargs):
+        calls["n"] += 1
+        if calls["n"] == 3:
+            raise SoftTimeLimitExceeded()
+        return real_store(*args, **kwargs)
+
+    monkeypatch.setattr(services, "_store", slow_store)
+    with django_capture_on_commit_callbacks(execute=False) as callbacks, pytest.raises(SoftTimeLimitExceeded):
+        upload_process(upload_id=upload.pk)
+    upload.refresh_from_db()
+    assert upload.status == "queued" and callbacks  # queued again to carry on, nothing marked refused
+    assert not UploadItem.objects.filter(upload=upload, outcome="refused").exists()
+    monkeypatch.setattr(services, "_store", real_store)
+    upload_process(upload_id=upload.pk)
+    upload.refresh_from_db()
+    assert upload.status == "done" and upload.articles_created == 5 and Article.objects.count() == 5

@@ -192,3 +192,16 @@ def test_it_lets_outsiders_upload_nothing(client, users, world):
                                                    "outlet": "", "url": "", "published_at": "", "note": ""})
     assert response.status_code == 403
     assert Upload.objects.count() == count
+
+
+def test_it_keeps_hidden_article_titles_off_the_upload_page(client, users, world):
+    source = world["source"]
+    source.title = "Secret hidden headline"
+    source.save()
+    article_hide(article=source, by=users["moderator"], reason="junk")
+    client = _as(client, users, "analyst")  # the analyst who uploaded it
+    page = client.get(reverse("upload_detail", args=[world["upload"].pk])).content.decode()
+    assert "Secret hidden headline" not in page
+    assert f'href="/articles/{source.pk}/"' not in page
+    client = _as(client, users, "moderator")
+    assert "Secret hidden headline" in client.get(reverse("upload_detail", args=[world["upload"].pk])).content.decode()

@@ -11,6 +11,14 @@ from tests.detect_helpers import add_article, load_outlets
 
 pytestmark = pytest.mark.django_db
 
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """The queue counters are cached; every test starts without them."""
+    from django.core.cache import cache
+
+    cache.clear()
+
 STORY = (
     "An estimated 3,000 Islamic State fighters as well as militants from other extremist groups have fled "
     "Syria for Jordan fearing a renewed offensive by the Syrian army in addition to Russian airstrikes, a "

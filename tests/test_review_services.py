@@ -16,6 +16,14 @@ from tests.factories import AnnotationFactory, ArticleFactory, LinkFactory, User
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """The queue counters are cached; every test starts without them."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 def test_it_confirms_a_link_and_records_decision_and_audit(reviewer):
     link = LinkFactory()
     result = link_decide(link=link, reviewer=reviewer, verdict="confirmed", reason_code="text_match",

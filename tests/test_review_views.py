@@ -12,6 +12,14 @@ from tests.factories import AnnotationFactory, ArticleFactory, LinkFactory, Outl
 from tests.review_fixtures import build_chain
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """The queue counters are cached; every test starts without them."""
+    from django.core.cache import cache
+
+    cache.clear()
 HX = {"HX-Request": "true"}
 
 
@@ -401,3 +409,16 @@ def test_it_keeps_notes_of_other_users_visible_with_author_and_time(reviewer_cli
     AnnotationFactory(author=author, article=data["gr_article"], start=0, end=5, quote="By RT", body="Byline only")
     body = reviewer_client.get(data["gr_article"].get_absolute_url()).content.decode()
     assert "Byline only" in body and "<strong>colleague</strong>" in body
+
+
+def test_it_offers_no_decisions_on_a_locked_chain_and_refuses_them(reviewer_client, data):
+    chain = data["chain"]
+    chain.locked = True
+    chain.locked_reason = "Under legal review"
+    chain.save()
+    page = reviewer_client.get(reverse("chain_detail", args=[chain.pk])).content.decode()
+    assert 'name="verdict"' not in page and "Under legal review" in page
+    response = reviewer_client.post(reverse("link_decide", args=[data["second"].pk]),
+                                    {"verdict": "confirmed", "version": 1}, headers=HX)
+    assert response.status_code == 409 and b"locked" in response.content
+    assert Link.objects.get(pk=data["second"].pk).status == "proposed"

@@ -12,11 +12,11 @@ from django.conf import settings as django_settings
 from django.urls import reverse
 
 from tests.factories import UserFactory
-from tests.walk import all_routes, build_world
+from tests.walk import all_routes, build_world, iter_patterns
 
 ROOT = Path(__file__).resolve().parent.parent
 PUBLIC = {"login", "healthz"}
-MODERATION = {"audit_log", "moderation_queue", "moderation_resolve"}
+MODERATION = {"audit_log", "moderation_queue", "moderation_resolve", "moderation_resolve_chain"}
 ROLES = ["anonymous", "outsider", "analyst", "reviewer", "moderator"]
 
 
@@ -122,6 +122,7 @@ def world(users, settings, tmp_path):
 def test_it_walks_every_url_with_the_right_status_and_headers(role, client, users, world):
     routes, unfilled = all_routes(world)
     assert not unfilled, f"URL patterns the walk cannot fill: {unfilled}"
+    assert len(routes) == len(list(iter_patterns())), "the walk dropped a pattern"
     names = {route.name for route in routes}
     for required in ["dashboard", "queue", "audit_log", "moderation_queue", "login", "admin:index"]:
         assert required in names, f"{required} is not in the URLconf"

@@ -162,3 +162,32 @@ def test_it_keeps_outsiders_and_strangers_out(client, outsider, analyst):
     other = UserFactory(username="stranger", role="analyst")
     client.force_login(other)
     assert client.get(reverse("upload_file_download", args=[upload_file.pk])).status_code == 404
+
+
+@pytest.mark.django_db
+def test_it_does_not_link_hidden_articles_for_analysts(client, analyst, moderator):
+    outlets_load_defaults()
+    upload = ingest_bytes({SPUTNIK: (SEEDS / SPUTNIK).read_bytes()}, uploader=analyst)
+    article = Article.objects.get(upload=upload)
+    Article.objects.filter(pk=article.pk).update(hidden=True, hidden_reason="junk")
+    client.force_login(analyst)
+    page = client.get(reverse("upload_detail", args=[upload.pk])).content.decode()
+    assert "Article hidden by a moderator." in page and reverse("article_detail", args=[article.pk]) not in page
+    client.force_login(moderator)
+    page = client.get(reverse("upload_detail", args=[upload.pk])).content.decode()
+    assert reverse("article_detail", args=[article.pk]) in page
+
+
+@pytest.mark.django_db
+def test_it_applies_a_manifest_sent_with_the_files_instead_of_reading_it_as_an_article(analyst_client, django_capture_on_commit_callbacks):
+    outlets_load_defaults()
+    manifest = SimpleUploadedFile("manifest.csv", (SEEDS / "manifest.csv").read_bytes(), content_type="text/csv")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = analyst_client.post(
+            reverse("upload_new"), {"files": [_seed("002_5e28026613171c33.txt"), manifest], "note": "with manifest"}
+        )
+    assert response.status_code == 303
+    upload = Upload.objects.get(note="with manifest")
+    assert upload.files_total == 1 and upload.articles_created == 1
+    article = Article.objects.get(upload=upload)
+    assert article.outlet.name == "Fars News Agency" and article.field_sources["outlet"]["source"] == "manifest"

@@ -95,7 +95,7 @@ PK_OBJECTS = {
     "upload_detail": "upload", "upload_file_download": "upload_file",
     "article_detail": "source", "article_raw": "source", "article_correct": "source",
     "chain_detail": "chain", "chain_decide": "chain",
-    "link_detail": "link", "link_decide": "link", "moderation_resolve": "link",
+    "link_detail": "link", "link_decide": "link", "moderation_resolve": "link", "moderation_resolve_chain": "chain",
     "annotation_delete": "annotation",
 }
 
@@ -159,8 +159,6 @@ def all_routes(world: World) -> tuple[list[Route], list[str]]:
     """Every URL of the app with real parameters, and the patterns that could not be filled."""
     routes, unfilled = [], []
     for namespace, pattern, route in iter_patterns():
-        if route.startswith(("static/", "media")):
-            continue
         name = f"{namespace}:{pattern.name}" if namespace and pattern.name else (pattern.name or "")
         params = _params(pattern)
         try:

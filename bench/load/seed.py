@@ -40,8 +40,21 @@ WORDS = (
 ).split()
 
 
+# Filler vocabulary: 4,000 made-up words drawn with a long tail, so that, as in real news, a topical
+# word such as "ceasefire" appears in a minority of the articles (about one in ten), not in all.
+_SYLLABLES = ["ka", "lo", "mir", "sen", "ta", "vor", "pel", "dun", "gra", "sho", "ne", "ri", "bal", "tem", "qu", "zo"]
+_FILLER_RNG = random.Random(7)
+FILLER = sorted({"".join(_FILLER_RNG.choice(_SYLLABLES) for _ in range(3)) for _ in range(20000)})[:4000]
+
+
+def word(rng: random.Random) -> str:
+    if rng.random() < 0.04:
+        return rng.choice(WORDS)
+    return FILLER[min(int(rng.paretovariate(1.1)) - 1, len(FILLER) - 1)]
+
+
 def sentence(rng: random.Random) -> str:
-    words = [rng.choice(WORDS) for _ in range(rng.randint(12, 24))]
+    words = [word(rng) for _ in range(rng.randint(12, 24))]
     return " ".join(words).capitalize() + "."
 
 

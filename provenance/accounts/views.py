@@ -11,6 +11,17 @@ LOCKED_OUT_MESSAGE = "Too many failed attempts. Try again in a few minutes."
 
 
 def client_address(request) -> str:
+    """The address failures are counted against.
+
+    Behind a reverse proxy (BEHIND_PROXY, which sets SECURE_PROXY_SSL_HEADER) every request comes from the
+    proxy: counting failures against it would let five bad passwords lock everyone out. The proxy appends
+    the real client address to X-Forwarded-For; only that last entry is trusted (earlier ones are whatever
+    the client sent).
+    """
+    if getattr(settings, "SECURE_PROXY_SSL_HEADER", None):
+        forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
+        if forwarded:
+            return forwarded[-1][:64]
     return request.META.get("REMOTE_ADDR", "unknown")
 
 

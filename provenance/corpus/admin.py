@@ -60,6 +60,18 @@ class OutletAdmin(AuditedAdmin):
         super().save_model(request, obj, form, change)
         outlet_directory_changed()
 
+    def deletion_blockers(self, obj) -> list[str]:
+        from provenance.review.models import ChainNode, Link
+
+        blockers = []
+        articles = obj.articles.count()
+        if articles:
+            blockers.append(f"{obj}: {articles} article(s) name it as their outlet — merge it into another outlet instead")
+        links = Link.objects.filter(source_outlet=obj).count()
+        if links or ChainNode.objects.filter(outlet=obj).exists():
+            blockers.append(f"{obj}: links or chains start from it — merge it into another outlet instead")
+        return blockers
+
     def delete_model(self, request, obj):
         super().delete_model(request, obj)
         outlet_directory_changed()
@@ -161,6 +173,15 @@ class UploadAdmin(HideMixin, AuditedAdmin):
     def has_add_permission(self, request):
         return False  # uploads come in through the upload form or the ingest command
 
+    def deletion_blockers(self, obj) -> list[str]:
+        from provenance.review.models import Decision
+
+        if Decision.objects.filter(link__target__upload=obj).exists() or Decision.objects.filter(
+            link__source_article__upload=obj
+        ).exists():
+            return [f"{obj}: reviewers decided links on its articles — hide it instead"]
+        return []
+
     @reason_action(description="Hide selected uploads and their articles")
     def hide_uploads(self, request, queryset, data):
         done, errors = self._run_each(
@@ -228,6 +249,7 @@ class CreditInline(admin.TabularInline):
 
 @admin.register(Article)
 class ArticleAdmin(HideMixin, AuditedAdmin):
+    show_full_result_count = False  # counting a large table on every page is slow
     list_display = ["__str__", "outlet", "published_at", "source_format", "language", "needs_review", "hidden",
                     "upload"]
     list_filter = ["hidden", "needs_review", "source_format", "language", "outlet__kind", "published_at"]
@@ -244,6 +266,13 @@ class ArticleAdmin(HideMixin, AuditedAdmin):
 
     def has_add_permission(self, request):
         return False  # articles come from uploads
+
+    def deletion_blockers(self, obj) -> list[str]:
+        from provenance.review.models import Decision
+
+        if Decision.objects.filter(link__target=obj).exists() or Decision.objects.filter(link__source_article=obj).exists():
+            return [f"{obj}: reviewers decided links on it — hide it instead"]
+        return []
 
     @reason_action(description="Hide selected articles")
     def hide_articles(self, request, queryset, data):
@@ -273,6 +302,7 @@ class ArticleAdmin(HideMixin, AuditedAdmin):
 
 @admin.register(ArticleFingerprint)
 class ArticleFingerprintAdmin(ReadOnlyAdmin):
+    show_full_result_count = False  # counting a large table on every page is slow
     list_display = ["article", "band", "value"]
     list_filter = ["band"]
     search_fields = ["article__title", "=value"]
@@ -281,6 +311,7 @@ class ArticleFingerprintAdmin(ReadOnlyAdmin):
 
 @admin.register(Credit)
 class CreditAdmin(AuditedAdmin):
+    show_full_result_count = False  # counting a large table on every page is slow
     list_display = ["name", "outlet", "role", "cue", "article", "inherited"]
     list_filter = ["role", "inherited"]
     search_fields = ["name", "cue", "sentence", "outlet__name", "article__title"]

@@ -28,7 +28,7 @@ class MultipleFileField(forms.FileField):
 class UploadForm(forms.Form):
     files = MultipleFileField(
         label="Files",
-        help_text="Text, HTML, ZIP, WARC or JSON lines. A manifest.csv inside a ZIP applies to its files.",
+        help_text="Text, HTML, ZIP, WARC or JSON lines. A manifest.csv (path, url, outlet, published_at, title) sent with the files, or inside a ZIP, applies to them.",
     )
     outlet = forms.CharField(
         label="Outlet", max_length=200, required=False,

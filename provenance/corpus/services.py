@@ -17,6 +17,7 @@ from datetime import timezone as dt_timezone
 from pathlib import Path, PurePosixPath
 from urllib.parse import urlsplit
 
+from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Count, F, Q
@@ -301,6 +302,10 @@ def outlets_load_defaults() -> OutletImportSummary:
 # --- Ingestion -----------------------------------------------------------------------------------
 
 
+# An upload that runs out of time this many times is marked failed instead of re-queued again.
+MAX_ATTEMPTS = 10
+
+
 class UploadError(ValueError):
     """The upload as a whole cannot be accepted (no files, too many files, a bad date)."""
 
@@ -352,6 +357,32 @@ def _given_date(value) -> tuple[datetime | None, float | None]:
     return parsed, uncertainty
 
 
+def _split_manifest(files: list, manifest: dict[str, dict]) -> tuple[dict[str, dict], list]:
+    """A manifest.csv sent along with the files describes them: apply it, do not read it as an article."""
+    documents = []
+    for handle in files:
+        name = PurePosixPath(str(getattr(handle, "name", "") or "")).name.lower()
+        if name != "manifest.csv" or len(files) == 1:
+            documents.append(handle)
+            continue
+        try:
+            text = b"".join(handle.chunks()).decode("utf-8-sig")
+            rows = list(csv.DictReader(io.StringIO(text)))
+        except (UnicodeDecodeError, csv.Error):
+            raise UploadError("manifest.csv is not a UTF-8 CSV file.") from None
+        if rows and "path" not in {(key or "").strip().lower() for key in rows[0]}:
+            raise UploadError("manifest.csv needs a 'path' column (and url, outlet, published_at, title).")
+        for row in rows:
+            row = {(k or "").strip().lower(): (v or "").strip() for k, v in row.items()}
+            path = row.get("path", "").replace("\\", "/").lstrip("./")
+            if path:
+                manifest.setdefault(path, row)
+                manifest.setdefault(PurePosixPath(path).name, row)
+    if not documents:
+        raise UploadError("Choose at least one file besides manifest.csv.")
+    return manifest, documents
+
+
 def upload_create(
     *,
     uploader,
@@ -373,7 +404,8 @@ def upload_create(
         raise UploadError("Choose at least one file.")
     if len(files) > settings.UPLOAD_MAX_FILES:
         raise UploadError(f"Too many files: {len(files)} (the limit is {settings.UPLOAD_MAX_FILES} per upload).")
-    given_published_at, given_uncertainty = _given_date(published_at)
+    given_published_at, _uncertainty = _given_date(published_at)
+    manifest, files = _split_manifest(files, dict(manifest or {}))
     stored: list[UploadFile] = []
     try:
         with transaction.atomic():
@@ -402,7 +434,7 @@ def upload_create(
                     refused += 1
                     continue
                 digest = hashlib.sha256()
-                for chunk in handle.chunks() if hasattr(handle, "chunks") else iter(lambda: handle.read(65536), b""):
+                for chunk in handle.chunks():
                     digest.update(chunk)
                 handle.seek(0)
                 row = (manifest or {}).get(original) or {}
@@ -452,6 +484,13 @@ class _Context:
     created: list[int] = field(default_factory=list)
 
 
+def _given_uncertainty(value: datetime | None) -> float | None:
+    """A date typed without a time is stored as noon UTC (see _given_date): it means the whole day."""
+    if value is None:
+        return None
+    return 12.0 if (value.hour, value.minute, value.second) == (12, 0, 0) else 0.0
+
+
 def upload_process(*, upload_id: int) -> Upload | None:
     """Read every file of a queued upload into articles. Safe to run twice, and to resume after a crash.
 
@@ -470,7 +509,7 @@ def upload_process(*, upload_id: int) -> Upload | None:
             outlet=upload.given_outlet.name if upload.given_outlet else "",
             url=upload.given_url,
             published_at=upload.given_published_at,
-            date_uncertainty_hours=12.0 if upload.given_published_at and upload.given_published_at.hour == 12 and upload.given_published_at.minute == 0 else 0.0,
+            date_uncertainty_hours=_given_uncertainty(upload.given_published_at),
             source=ANALYST,
         )
     context = _Context(upload=upload, finder=NameFinder(outlet_directory()), limits=_limits(), analyst=analyst)
@@ -479,6 +518,14 @@ def upload_process(*, upload_id: int) -> Upload | None:
     try:
         for upload_file in upload.files.filter(processed=False).order_by("pk"):
             _process_file(context, upload_file)
+    except SoftTimeLimitExceeded:
+        # Out of time, not broken: what is stored stays, and the next attempt carries on from there.
+        if upload.attempts + 1 >= MAX_ATTEMPTS:
+            _upload_finish(upload_id, failed=f"Processing did not finish in {MAX_ATTEMPTS} attempts.")
+        else:
+            Upload.objects.filter(pk=upload_id, status=Upload.Status.PROCESSING).update(status=Upload.Status.QUEUED)
+            transaction.on_commit(lambda: _queue_processing(upload_id))
+        raise
     except Exception as exc:
         logger.exception("upload %s failed", upload_id)
         _upload_finish(upload_id, failed=f"Processing stopped: {exc.__class__.__name__}. Files already read are kept.")
@@ -531,16 +578,24 @@ def _process_file(context: _Context, upload_file: UploadFile) -> None:
     else:
         results = read_file(data, upload_file.original_name, limits=context.limits, finder=context.finder)
     seen = 0
+    repeats: dict[str, int] = {}
     for result in results:
         seen += 1
-        if seen > 1:
-            Upload.objects.filter(pk=context.upload.pk).update(files_total=F("files_total") + 1)
-        member_path = result.member_path
+        member_path = (result.member_path or "")[:990]
+        # An archive may hold two members of one name: number the repeats (stable across re-runs).
+        repeats[member_path] = repeats.get(member_path, 0) + 1
+        if repeats[member_path] > 1:
+            member_path = f"{member_path}#{repeats[member_path]}"
+        result.member_path = member_path
         if member_path in done:
             continue
         done.add(member_path)
+        if seen > 1:  # an archive holds more documents than the one file counted for it
+            Upload.objects.filter(pk=context.upload.pk).update(files_total=F("files_total") + 1)
         try:
             outcome = _store(context, upload_file, result, manifest)
+        except SoftTimeLimitExceeded:
+            raise
         except Exception as exc:  # one document's failure must not lose the others
             logger.exception("upload %s: %s/%s", context.upload.pk, upload_file.original_name, member_path)
             outcome = _store(context, upload_file, ExtractError(f"could not be stored ({exc.__class__.__name__})", member_path=member_path), manifest)

@@ -92,6 +92,7 @@ def upload_detail(request: HtmxHttpRequest, pk: int):
         for item in items:
             if item.article is not None and item.article.hidden:
                 item.article = None
+                item.article_hidden = True
     files = UploadFile.objects.filter(upload=upload).order_by("pk")
     context = {"upload": upload, "items": items, "files": files, "can_see_hidden": is_moderator(request.user)}
     template_name = "corpus/upload_detail.html"

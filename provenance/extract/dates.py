@@ -47,6 +47,11 @@ class FoundDate:
     end: int
 
 
+def _month(name: str) -> int | None:
+    key = name.lower().rstrip(".")
+    return _MONTHS.get(key) or _MONTHS.get(key[:3])
+
+
 def _offset(text: str | None) -> timedelta | None:
     if not text:
         return None
@@ -89,7 +94,7 @@ def find_dates(text: str) -> list[FoundDate]:
         if not valid:
             continue
         hours, day = valid[0]
-        built = _build(g["year"], _MONTHS[g["month"].lower().rstrip(".")[:3] if g["month"].lower()[:4] != "sept" else "sep"], day, g, sign * timedelta(hours=hours), True)
+        built = _build(g["year"], _month(g["month"]), day, g, sign * timedelta(hours=hours), True)
         if built:
             found.append(FoundDate(built[0], built[1], 0.7 if len(valid) == 1 else 0.5, match.start(), match.end()))
             taken.append(match.span())
@@ -109,8 +114,7 @@ def find_dates(text: str) -> list[FoundDate]:
             elif g.get("mnum"):
                 month, day = int(g["mnum"]), int(g["day"])
             else:
-                key = g["month"].lower().rstrip(".")
-                month, day = _MONTHS.get(key, _MONTHS.get(key[:3])), g["day"]
+                month, day = _month(g["month"]), g["day"]
             zone = g.get("zone") or g.get("iso_zone")
             offset = _offset(g.get("offset") or (g.get("iso_zone") if g.get("iso_zone") not in (None, "Z") else None))
             built = _build(g["year"], month, day, g, offset, bool(zone))

@@ -106,6 +106,13 @@ def _url_date(url: str) -> Sourced | None:
     return Sourced(value, URL, 0.7)
 
 
+def _same_day(precise: datetime, day: datetime) -> bool:
+    """Whether a precise time falls on the day a day-only value (stored at noon UTC) stands for."""
+    return abs((precise - day).total_seconds()) <= 14 * 3600 and (
+        precise.date() == day.date() or precise.astimezone(timezone.utc).date() == day.date()
+    )
+
+
 def resolve_metadata(
     document: Document, *, analyst: Given | None = None, manifest: Given | None = None, finder: NameFinder | None = None
 ) -> Document:
@@ -148,38 +155,35 @@ def resolve_metadata(
         fields["title"] = title
     document.title = str(title.value) if title else ""
 
-    text_date = fields.get("published_at")
-    date = None
+    # Dates: the strongest source wins; a day-only value takes the time of a weaker source on that day.
+    candidates: list[tuple[Sourced, float | None]] = []
     for g in given:
         if g.published_at is not None:
-            value, uncertainty = g.published_at, g.date_uncertainty_hours
-            # A day from the manifest and a time from the text on that day: keep the time.
-            if (
-                text_date is not None
-                and uncertainty
-                and uncertainty >= 12
-                and (document.date_uncertainty_hours or 24) < 12
-                and abs((text_date.value - value).total_seconds()) <= 24 * 3600
-                and text_date.value.date() == value.date()
-            ):
-                value, uncertainty = text_date.value, document.date_uncertainty_hours
-            date = Sourced(value, ANALYST if g is analyst else MANIFEST, 1.0)
-            document.date_uncertainty_hours = uncertainty
+            candidates.append((Sourced(g.published_at, ANALYST if g is analyst else MANIFEST, 1.0), g.date_uncertainty_hours))
             break
-    if date is None:
-        url_date = _url_date(document.url)
-        if url_date and (text_date is None or text_date.source == TEXT):
-            date = url_date
-            document.date_uncertainty_hours = 12.0
-        else:
-            date = text_date
-    if date is not None:
-        fields["published_at"] = date
-        document.published_at = date.value
+    url_date = _url_date(document.url)
+    if url_date is not None:
+        candidates.append((url_date, 12.0))
+    own = fields.get("published_at")
+    if own is not None:
+        candidates.append((own, document.date_uncertainty_hours))
+    if candidates:
+        chosen, uncertainty = candidates[0]
+        value = chosen.value
+        for weaker, weaker_uncertainty in candidates[1:]:
+            if (
+                (uncertainty is None or uncertainty >= 12)
+                and weaker_uncertainty is not None
+                and weaker_uncertainty < 12
+                and _same_day(weaker.value, value)
+            ):
+                value, uncertainty = weaker.value, weaker_uncertainty
+                break
+        fields["published_at"] = Sourced(value, chosen.source, chosen.confidence)
+        document.published_at, document.date_uncertainty_hours = value, uncertainty
     else:
         fields.pop("published_at", None)
-        document.published_at = None
-        document.date_uncertainty_hours = None
+        document.published_at = document.date_uncertainty_hours = None
 
     if not document.language:
         document.language = guess_language(document.text)

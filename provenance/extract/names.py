@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from provenance.detect.outlets import OutletDirectory, normalise_name
+from provenance.detect.outlets import OutletDirectory
 
 _TOKEN = re.compile(r"[^\W_]+(?:[.&'’-][^\W_]+)*")
 

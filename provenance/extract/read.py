@@ -12,7 +12,7 @@ from provenance.extract.decode import decode, strip_controls
 from provenance.extract.html import parse_html
 from provenance.extract.metadata import parse_given_date
 from provenance.extract.names import NameFinder
-from provenance.extract.scraped import parse_scraped
+from provenance.extract.scraped import opening_dateline, parse_scraped
 from provenance.extract.types import METADATA, TEXT, URL, Document, ExtractError, Given, Limits, Result, Sourced
 from provenance.extract.warc import warc_records
 from provenance.extract.wire import looks_like_wire, parse_wire
@@ -60,7 +60,9 @@ def document_from_text(text: str, *, finder: NameFinder | None = None, member_pa
     )
 
 
-def document_from_html(html: str, *, url: str = "", limits: Limits, member_path: str = "") -> Document:
+def document_from_html(
+    html: str, *, url: str = "", limits: Limits, member_path: str = "", finder: NameFinder | None = None
+) -> Document:
     try:
         page = parse_html(html, url=url, limits=limits)
     except ExtractError as exc:
@@ -79,7 +81,9 @@ def document_from_html(html: str, *, url: str = "", limits: Limits, member_path:
     first, _, rest = body.partition("\n")
     if page.title and first.strip().casefold() == page.title.strip().casefold() and rest.strip():
         body = rest.lstrip("\n")
+    signals = opening_dateline(body.split("\n", 1)[0], finder) if finder and body else []
     return Document(
+        outlet_signals=signals,
         text=body, raw_text=html, title=page.title, byline=page.byline, published_at=page.published_at,
         date_uncertainty_hours=12.0 if page.published_at else None, url=page.url, language=page.language,
         member_path=member_path, source_format="html", fields=fields,
@@ -97,7 +101,7 @@ def _refusal(name: str, label: str) -> str:
 def _single(data: bytes, name: str, kind: str, *, limits: Limits, finder: NameFinder | None, member_path: str = "", url: str = "", charset: str | None = None) -> Document:
     text = decode(data, declared=charset)
     if kind == sniffing.HTML:
-        document = document_from_html(text, url=url, limits=limits, member_path=member_path)
+        document = document_from_html(text, url=url, limits=limits, member_path=member_path, finder=finder)
     else:
         document = document_from_text(text, finder=finder, member_path=member_path)
     return document
@@ -120,7 +124,7 @@ def _jsonl(data: bytes, *, limits: Limits, finder: NameFinder | None, prefix: st
         url = str(row.get("url") or "")
         try:
             if isinstance(row.get("html"), str) and row["html"].strip():
-                document = document_from_html(row["html"], url=url, limits=limits, member_path=member)
+                document = document_from_html(row["html"], url=url, limits=limits, member_path=member, finder=finder)
                 document.source_format = "jsonl"
             elif isinstance(row.get("text"), str) and row["text"].strip():
                 document = document_from_text(strip_controls(row["text"]), finder=finder, member_path=member)
@@ -164,7 +168,7 @@ def read_file(data: bytes, name: str, *, limits: Limits | None = None, finder: N
         if kind == sniffing.ZIP:
             yield from _zip(data, limits=limits, finder=finder)
         elif kind == sniffing.WARC:
-            yield from _warc(data, limits=limits)
+            yield from _warc(data, limits=limits, finder=finder)
         elif kind == sniffing.JSONL:
             yield from _jsonl(data, limits=limits, finder=finder)
         elif kind in (sniffing.HTML, sniffing.TEXT):
@@ -219,7 +223,7 @@ def _zip(data: bytes, *, limits: Limits, finder: NameFinder | None) -> Iterator[
         yield document
 
 
-def _warc(data: bytes, *, limits: Limits) -> Iterator[Result]:
+def _warc(data: bytes, *, limits: Limits, finder: NameFinder | None = None) -> Iterator[Result]:
     seen: dict[str, int] = {}
     for record in warc_records(data, limits):
         member = record.uri or f"record {record.index}"
@@ -239,9 +243,9 @@ def _warc(data: bytes, *, limits: Limits) -> Iterator[Result]:
                 continue
             text = decode(record.payload, declared=record.charset)
             if kind == sniffing.HTML or record.content_type in {"text/html", "application/xhtml+xml"}:
-                document = document_from_html(text, url=record.uri, limits=limits, member_path=member)
+                document = document_from_html(text, url=record.uri, limits=limits, member_path=member, finder=finder)
             else:
-                document = document_from_text(text, member_path=member)
+                document = document_from_text(text, member_path=member, finder=finder)
         except ExtractError as exc:
             yield ExtractError(f"WARC record #{record.index} ({record.uri}): {exc.reason}", member_path=member)
             continue

@@ -38,18 +38,28 @@ _CHROME_LINE = re.compile(
 )
 # "READ MORE: Some other headline" points at another article.
 _READ_MORE = re.compile(r"^(?:read|listen|watch|see) (?:more|also)\s*:", re.IGNORECASE)
-# Lines that open the page furniture after the article.
-_END_MARKER = re.compile(
+# Lines that open the page furniture after the article. Furniture lines are short: a paragraph of
+# running prose that happens to start with "Copyright" or "3 comments" is not one.
+_END_MARKER_SHORT = re.compile(
     r"^(?:check also|related (?:articles|stories|posts|news|content)|you (?:may|might) also like|recommended(?: for you)?"
     r"|more (?:stories|from|news)\b|most (?:read|popular|viewed)|trending(?: now)?|leave a (?:reply|comment)"
-    r"|post a comment|add (?:a )?comment|\d+\s+comments?\b|comments?\s*(?:\(\d+\))?$|all comments|show (?:new )?comments"
+    r"|post a comment|add (?:a )?comment|\d+\s+comments?\s*[:»›]?\s*$|comments?\s*(?:\(\d+\))?$|all comments|show (?:new )?comments"
     r"|community standards|comment via\b|comment on\b.*(?:facebook|page)|join the discussion|discussion$"
-    r"|share this:?$|like this:?$|like loading|tags?\s*:|filed under|topics?\s*:|disclaimer\s*:"
-    r"|copyright\b|©\s*(?:\d{4}|copyright)|all rights reserved|for media inquiries|become a member"
-    r"|subscribe (?:to|now)|sign up (?:for|to)|newsletter|about the author|articles by\s*:"
-    r"|string\(\d+\)\s*\"|array\(\d+\)\s*\{|object\([\w\\]+\)#\d+|\[\{\"|\{\")",
+    r"|share this:?$|like this:?$|like loading|tags?\s*:|filed under|topics?\s*:"
+    r"|copyright\s*(?:©|\(c\)|\d{4})|©\s*(?:\d{4}|copyright)|all rights reserved|become a member"
+    r"|subscribe (?:to|now)|sign up (?:for|to)|newsletter\s*[:!]?$|about the author|articles by\s*:)",
     re.IGNORECASE,
 )
+_END_MARKER_ANY = re.compile(
+    r"^(?:disclaimer\s*:|for media inquiries|string\(\d+\)\s*\"|array\(\d+\)\s*\{|object\([\w\\]+\)#\d+|\[\{\"|\{\")",
+    re.IGNORECASE,
+)
+
+
+def _is_end_marker(text: str) -> bool:
+    return bool(_END_MARKER_ANY.match(text) or (len(text) <= 120 and _END_MARKER_SHORT.match(text)))
+
+
 _TWEET_ATTRIBUTION = re.compile(r"^[—–-]\s*.{1,80}\(@\w{1,30}\)\s*(?:\w+\s+\d{1,2},\s+\d{4})?\s*$")
 _TWEET_BODY = re.compile(r"pic\.twitter\.com/|https?://t\.co/|twitter\.com/\w+/status/", re.IGNORECASE)
 _BREADCRUMB = re.compile(r"\s+(?:/|>|»|›|\|)\s+")
@@ -122,6 +132,13 @@ def is_prose(text: str) -> bool:
     return count >= 25 or (len(text) >= 150 and count >= 15)
 
 
+def _ends_article(text: str) -> bool:
+    """A line an article may end on: prose, a short full sentence, or a credit line (not a headline or tags)."""
+    if is_prose(text) or _CREDIT_LINE.match(text):
+        return True
+    return len(words(text)) >= 4 and bool(re.search(r"[.!?…][\"'”’»)\]]*$", text))
+
+
 def title_case_ratio(text: str) -> float:
     tokens = [w for w in words(text) if w.lower() not in _STOPWORDS and not w[0].isdigit()]
     if not tokens:
@@ -131,7 +148,31 @@ def title_case_ratio(text: str) -> float:
 
 def _split_units(text: str) -> list[Unit]:
     lines = [clean_line(line) for line in text.split("\n")]
-    return [Unit(line, number) for number, line in enumerate(lines) if line]
+    units = [Unit(line, number) for number, line in enumerate(lines) if line]
+    return _unwrap(units)
+
+
+def _unwrap(units: list[Unit]) -> list[Unit]:
+    """Join hard-wrapped lines (text saved at a fixed width) back into paragraphs."""
+    lengths = sorted(len(u.text) for u in units)
+    if len(lengths) < 6:
+        return units
+    width = lengths[int(len(lengths) * 0.9) - 1]
+    if not 50 <= width <= 100 or sum(1 for n in lengths if n >= 0.7 * width) < len(lengths) / 2:
+        return units
+    joined: list[Unit] = []
+    for unit in units:
+        previous = joined[-1] if joined else None
+        if (
+            previous is not None
+            and unit.index == previous.index + 1
+            and len(previous.text.rsplit("\n", 1)[-1]) >= 0.6 * width
+            and not _is_end_marker(unit.text)
+        ):
+            joined[-1] = Unit(f"{previous.text} {unit.text}", unit.index)
+        else:
+            joined.append(Unit(unit.text, unit.index))
+    return joined
 
 
 def _key(text: str) -> str:
@@ -241,10 +282,10 @@ def parse_scraped(text: str, finder: NameFinder | None = None) -> ScrapedPage:
     body_start = next((i for i in range(start_from, len(units)) if is_prose(units[i].text)), None)
     if body_start is None:
         body_start = start_from if start_from < len(units) else len(units)
-    body_end = next((i for i in range(body_start, len(units)) if _END_MARKER.match(units[i].text)), len(units))
+    body_end = next((i for i in range(body_start, len(units)) if _is_end_marker(units[i].text)), len(units))
     body = units[body_start:body_end]
     footer = units[body_end:]
-    while len(body) > 1 and not is_prose(body[-1].text) and not _CREDIT_LINE.match(body[-1].text):
+    while len(body) > 1 and not _ends_article(body[-1].text):
         footer.insert(0, body.pop())
     header = [u for i, u in enumerate(units[:body_start]) if not title_at <= i <= title_end or title_at < 0]
     photo_credits = [u for u in header if _PHOTO_CREDIT.match(u.text)]
@@ -293,16 +334,8 @@ def _outlet_signals(page: ScrapedPage, header: list[Unit], body: list[Unit], foo
         dates = find_dates(unit.text)
         if found and dates and dates[0].start <= len(found) + 4:
             page.outlet_signals.append((found, 0.6, "dateline in the page header"))
-    if body:
-        opening = body[0].text
-        found = finder.at(opening, 0)
-        if found and re.match(r"\s*[—–-]{1,2}\s", opening[len(found) :]):
-            page.outlet_signals.append((found, 0.6, "dateline opening the article"))
-        match = re.match(r"^[A-Z][A-Za-z .,'-]{0,40}\(", opening)
-        if match:
-            found = finder.at(opening, match.end())
-            if found and re.match(r"\)\s*[—–-]", opening[match.end() + len(found) :]):
-                page.outlet_signals.append((found, 0.5, "dateline opening the article"))
+    opening = next((u.text for u in body if not _PHOTO_CREDIT.match(u.text)), "")
+    page.outlet_signals.extend(opening_dateline(opening, finder) if opening else [])
     for unit in header + footer[:40]:
         if _PHOTO_CREDIT.match(unit.text) or re.match(r"^(?:copyright|©)", unit.text, re.I):
             continue
@@ -320,12 +353,26 @@ def _outlet_signals(page: ScrapedPage, header: list[Unit], body: list[Unit], foo
                 page.outlet_signals.append((found, 0.4, f"site furniture names {domain.group(0)}"))
 
 
+def opening_dateline(opening: str, finder: NameFinder) -> list[tuple[str, float, str]]:
+    """'Example Daily — ...' or 'MOSCOW (Sputnik) — ...' opening an article: the outlet naming itself."""
+    signals = []
+    found = finder.at(opening, 0)
+    if found and re.match(r"\s*[—–-]{1,2}\s", opening[len(found) :]):
+        signals.append((found, 0.6, "dateline opening the article"))
+    match = re.match(r"^[A-Z][A-Za-z .,'-]{0,40}\(", opening)
+    if match:
+        found = finder.at(opening, match.end())
+        if found and re.match(r"\)\s*[—–-]", opening[match.end() + len(found) :]):
+            signals.append((found, 0.5, "dateline opening the article"))
+    return signals
+
+
 def clean_body(text: str) -> str:
     """Furniture out of an already-extracted article text (e.g. trafilatura's output)."""
     units = _split_units(text)
     first_prose = next((i for i, u in enumerate(units) if is_prose(u.text)), 0)
-    end = next((i for i in range(first_prose + 1, len(units)) if _END_MARKER.match(units[i].text)), len(units))
+    end = next((i for i in range(first_prose + 1, len(units)) if _is_end_marker(units[i].text)), len(units))
     units = units[:end]
-    while units and not is_prose(units[-1].text) and not _CREDIT_LINE.match(units[-1].text):
+    while len(units) > 1 and not _ends_article(units[-1].text):
         units.pop()
     return "\n\n".join(u.text for u in _drop_in_body(units))

@@ -74,6 +74,8 @@ def sniff(data: bytes) -> SniffResult:
         return SniffResult(HTML, "an HTML page")
     if _looks_like_jsonl(data):
         return SniffResult(JSONL, "JSON lines")
+    if _looks_like_json(data):
+        return SniffResult("refused", "a JSON document (JSON lines, one article object per line, are accepted)")
     if len(_HTML_TAGS.findall(text_head)) >= 5:
         return SniffResult(HTML, "an HTML page")
     return SniffResult(TEXT, "text")
@@ -105,6 +107,17 @@ def _looks_like_jsonl(data: bytes) -> bool:
         return isinstance(json.loads(first), dict)
     except ValueError:
         return False
+
+
+def _looks_like_json(data: bytes) -> bool:
+    head = _strip_bom(data[:16]).lstrip()
+    if head[:1] not in (b"{", b"[") or len(data) > 20 * 1024 * 1024:
+        return False
+    try:
+        json.loads(_strip_bom(data))
+    except ValueError:
+        return False
+    return True
 
 
 def is_gzip(data: bytes) -> bool:

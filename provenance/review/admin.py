@@ -62,7 +62,8 @@ class AnnotationInline(admin.TabularInline):
 
 @admin.register(Link)
 class LinkAdmin(AuditedAdmin):
-    list_display = ["id", "source_label", "target", "kind", "score", "status", "stale", "decided_by", "decided_at"]
+    show_full_result_count = False  # counting a large table on every page is slow
+    list_display = ["id", "source_label", "target_label", "kind", "score", "status", "stale", "decided_by", "decided_at"]
     list_display_links = ["id", "source_label"]
     list_filter = ["status", "kind", "stale", "decided_at"]
     search_fields = ["target__title", "source_article__title", "source_outlet__name", "target__outlet__name",
@@ -81,6 +82,15 @@ class LinkAdmin(AuditedAdmin):
     @admin.display(description="Source")
     def source_label(self, obj):
         return obj.source_label
+
+    @admin.display(description="Copy", ordering="target__published_at")
+    def target_label(self, obj):
+        return f"{obj.target.outlet or 'Unknown outlet'}: {obj.target}"
+
+    def deletion_blockers(self, obj) -> list[str]:
+        if obj.decisions.exists():
+            return [f"Link #{obj.pk}: reviewers decided it — overturn the decision instead"]
+        return []
 
     @reason_action(description="Confirm selected links")
     def bulk_confirm(self, request, queryset, data):
@@ -146,6 +156,7 @@ class ChainLinkInline(admin.TabularInline):
 
 @admin.register(Chain)
 class ChainAdmin(AuditedAdmin):
+    show_full_result_count = False  # counting a large table on every page is slow
     list_display = ["id", "path", "status", "score", "locked", "stale", "decided_by", "updated_at"]
     list_filter = ["status", "locked", "stale", "updated_at"]
     search_fields = ["key", "final_article__title", "nodes__outlet__name", "nodes__article__title"]
@@ -164,6 +175,11 @@ class ChainAdmin(AuditedAdmin):
     @admin.display(description="Chain")
     def path(self, obj):
         return format_html("{}", " → ".join(str(node.display_outlet or node.label) for node in obj.ordered_nodes()))
+
+    def deletion_blockers(self, obj) -> list[str]:
+        if obj.decisions.exists():
+            return [f"Chain #{obj.pk}: reviewers decided it — overturn the decision or lock it instead"]
+        return []
 
     @reason_action(description="Lock selected chains (no further decisions)")
     def lock_chains(self, request, queryset, data):
@@ -215,6 +231,7 @@ class ChainLinkAdmin(ReadOnlyAdmin):
 class DecisionAdmin(ReadOnlyAdmin):
     """Decisions are the record of who said what: overturned ones are marked superseded, never edited."""
 
+    show_full_result_count = False  # counting a large table on every page is slow
     list_display = ["created_at", "reviewer", "verdict", "link", "chain", "reason_code", "superseded"]
     list_filter = ["verdict", "superseded", "reason_code", "created_at"]
     search_fields = ["reviewer__username", "note", "link__target__title"]
@@ -250,6 +267,7 @@ class AnnotationAdmin(AuditedAdmin):
 
 @admin.register(AuditEvent)
 class AuditEventAdmin(ReadOnlyAdmin):
+    show_full_result_count = False  # counting a large table on every page is slow
     list_display = ["created_at", "actor", "action", "content_type", "object_id", "object_repr", "reason"]
     list_filter = ["action", "content_type", "created_at"]
     search_fields = ["action", "object_repr", "object_id", "reason", "actor__username"]

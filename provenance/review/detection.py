@@ -10,8 +10,8 @@ from collections import defaultdict
 from dataclasses import asdict, dataclass, field
 
 import numpy as np
-from django.db import transaction
-from django.db.models import Count, Q
+from django.db import connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from provenance.corpus.models import Article, ArticleFingerprint, Credit
@@ -34,9 +34,10 @@ from provenance.detect.links import (
 from provenance.detect.text import tokenize
 from provenance.review.models import Chain, ChainLink, ChainNode, Link, Verdict
 
-MAX_CANDIDATES = 40
+MAX_CANDIDATES = 25
 MIN_SHARED_ROWS = 1
 MIN_SHARED_TOPICS = 4
+MAX_VALUE_ARTICLES = 50
 # An anchor found in this many articles of one outlet is that outlet's boilerplate.
 BOILERPLATE_MIN_ARTICLES = 15
 MAX_GROUP = 3000
@@ -94,6 +95,7 @@ class _Run:
         self.prints: dict[int, Fingerprint] = {}
         self.boilerplate: dict[int, np.ndarray] = {}
         self.pairs: dict[tuple[int, int], PairResult] = {}
+        self.candidate_cache: dict[int, list[int]] = {}
 
     def load(self, ids) -> None:
         missing = [i for i in set(ids) if i not in self.articles]
@@ -123,26 +125,22 @@ class _Run:
             self.prints[row.id] = fingerprint(tokens)
 
     def candidates(self, article_id: int) -> list[int]:
-        """Articles sharing LSH bands or passage anchors with this one: one indexed lookup."""
+        """Articles sharing LSH bands or passage anchors with this one, through the (band, value) index."""
+        if article_id not in self.candidate_cache:
+            self.candidate_cache[article_id] = self._candidates(article_id)
+        return self.candidate_cache[article_id]
+
+    def _candidates(self, article_id: int) -> list[int]:
         rows = self.prints[article_id].rows()
         if not rows:
             return []
-        bands = sorted({band for band, _ in rows})
-        values = sorted({value for _, value in rows})
-        pairs = set(rows)
         found: dict[int, int] = defaultdict(int)
         topics: dict[int, int] = defaultdict(int)
-        query = (
-            ArticleFingerprint.objects.filter(band__in=bands, value__in=values, article__hidden=False)
-            .exclude(article_id=article_id)
-            .values_list("article_id", "band", "value")
-        )
-        for other, band, value in query.iterator(chunk_size=5000):
-            if (band, value) in pairs:
-                if band >= TOPIC_BAND_BASE:
-                    topics[other] += 1
-                else:
-                    found[other] += 1
+        for other, band in _shared_rows(article_id, rows):
+            if band >= TOPIC_BAND_BASE:
+                topics[other] += 1
+            else:
+                found[other] += 1
         # A shared passage anchor (or LSH band) makes a candidate; so do many shared topic word pairs.
         for other, n in topics.items():
             if n >= MIN_SHARED_TOPICS:
@@ -152,27 +150,44 @@ class _Run:
 
     def boilerplate_mask(self, article_id: int) -> np.ndarray:
         """Words of the article covered by anchors that many articles of its outlet share."""
-        if article_id in self.boilerplate:
-            return self.boilerplate[article_id]
-        article = self.articles[article_id]
-        mask = np.zeros(len(article.tokens), dtype=bool)
-        anchors = self.prints[article_id].anchors
-        if article.outlet_id and anchors:
-            values = {a.value for a in anchors}
-            common = set(
-                ArticleFingerprint.objects.filter(
-                    band__in={a.band for a in anchors}, band__lt=TOPIC_BAND_BASE, value__in=values, article__outlet_id=article.outlet_id
-                )
-                .values("value")
-                .annotate(n=Count("article_id", distinct=True))
-                .filter(n__gte=BOILERPLATE_MIN_ARTICLES)
-                .values_list("value", flat=True)
-            )
-            for anchor in anchors:
-                if anchor.value in common:
-                    mask[anchor.position : anchor.position + SHINGLE] = True
-        self.boilerplate[article_id] = mask
-        return mask
+        if article_id not in self.boilerplate:
+            self.find_boilerplate([article_id])
+        return self.boilerplate[article_id]
+
+    def find_boilerplate(self, article_ids) -> None:
+        """Boilerplate masks for many articles at once: one grouped lookup per outlet (and 400 anchors)."""
+        todo = [i for i in article_ids if i in self.articles and i not in self.boilerplate]
+        by_outlet: dict[int, set[tuple[int, int]]] = defaultdict(set)
+        for i in todo:
+            article = self.articles[i]
+            if article.outlet_id:
+                by_outlet[article.outlet_id].update((a.band, a.value) for a in self.prints[i].anchors)
+        common: set[int] = set()
+        table, articles = ArticleFingerprint._meta.db_table, Article._meta.db_table
+        with connection.cursor() as cursor:
+            for outlet_id, rows in by_outlet.items():
+                rows = sorted(rows)
+                for start in range(0, len(rows), 400):
+                    chunk = rows[start : start + 400]
+                    cursor.execute(
+                        f"""
+                        WITH q(band, value) AS (VALUES {", ".join(["(%s, %s)"] * len(chunk))})
+                        SELECT f.value FROM {table} f
+                        JOIN q ON f.band = q.band AND f.value = q.value
+                        JOIN {articles} a ON a.id = f.article_id
+                        WHERE a.outlet_id = %s
+                        GROUP BY f.value HAVING COUNT(DISTINCT f.article_id) >= %s
+                        """,
+                        [x for row in chunk for x in row] + [outlet_id, BOILERPLATE_MIN_ARTICLES],
+                    )
+                    common.update(value for (value,) in cursor.fetchall())
+        for i in todo:
+            mask = np.zeros(len(self.articles[i].tokens), dtype=bool)
+            if common and self.articles[i].outlet_id:
+                for anchor in self.prints[i].anchors:
+                    if anchor.value in common:
+                        mask[anchor.position : anchor.position + SHINGLE] = True
+            self.boilerplate[i] = mask
 
     def pair(self, x_id: int, y_id: int) -> PairResult:
         key = (min(x_id, y_id), max(x_id, y_id))
@@ -186,6 +201,40 @@ class _Run:
 
     def relate(self, x: ArticleData, y: ArticleData) -> PairResult:
         return self.pair(x.id, y.id)
+
+
+def _shared_rows(article_id: int, rows: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """(article, band) of every visible article holding one of these (band, value) rows.
+
+    One query with exact (band, value) probes of the index; values that very many articles share
+    (stock phrases, common names) are left out, since they point at nothing in particular.
+    """
+    table = ArticleFingerprint._meta.db_table
+    articles = Article._meta.db_table
+    out: list[tuple[int, int]] = []
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), 400):
+            chunk = rows[start : start + 400]
+            values_sql = ", ".join(["(%s, %s)"] * len(chunk))
+            params = [x for row in chunk for x in row] + [article_id, MAX_VALUE_ARTICLES, False]
+            cursor.execute(
+                f"""
+                WITH q(band, value) AS (VALUES {values_sql}),
+                m AS (
+                    SELECT f.article_id, f.band, f.value FROM {table} f
+                    JOIN q ON f.band = q.band AND f.value = q.value
+                    WHERE f.article_id <> %s
+                ),
+                c AS (SELECT band, value FROM m GROUP BY band, value HAVING COUNT(*) <= %s)
+                SELECT m.article_id, m.band FROM m
+                JOIN c ON m.band = c.band AND m.value = c.value
+                JOIN {articles} a ON a.id = m.article_id
+                WHERE a.hidden = %s
+                """,
+                params,
+            )
+            out.extend(cursor.fetchall())
+    return out
 
 
 def _attribution_proposals(target: ArticleData, text_sources: list[PairResult], directory) -> list[_Proposal]:
@@ -472,12 +521,30 @@ def detect_articles(article_ids, *, thresholds: Thresholds = DEFAULT_THRESHOLDS)
             if article_id not in run.prints and article_id in run.articles:
                 run.prints[article_id] = fingerprint(run.articles[article_id].tokens)
         targets = {i for i in affected if i in run.articles}
+        # The new articles look for candidates in the index. An article they touch keeps its other
+        # candidates: its current text sources (its links) plus the new articles that found it.
+        found_by: dict[int, set[int]] = defaultdict(set)
+        for article_id in present:
+            for other in run.candidates(article_id):
+                found_by[other].add(article_id)
+        linked: dict[int, set[int]] = defaultdict(set)
+        for target_id, source_id in Link.objects.filter(
+            target_id__in=targets - set(present), source_article_id__isnull=False
+        ).values_list("target_id", "source_article_id"):
+            linked[target_id].add(source_id)
+        candidates_of = {
+            target_id: (
+                run.candidates(target_id) if target_id in present
+                else sorted(found_by[target_id] | linked[target_id])
+            )
+            for target_id in targets
+        }
+        run.load({i for ids_ in candidates_of.values() for i in ids_})
+        run.find_boilerplate(run.articles)
         proposals: list[_Proposal] = []
         for target_id in sorted(targets):
             target = run.articles[target_id]
-            candidate_ids = run.candidates(target_id)
-            run.load(candidate_ids)
-            pairs = [run.pair(target_id, other) for other in candidate_ids if other in run.articles]
+            pairs = [run.pair(target_id, other) for other in candidates_of[target_id] if other in run.articles]
             kept, _siblings = choose_sources(target, pairs, run.relate, thresholds)
             copied = [p.b_span for pair in kept for p in pair.alignment.passages]
             target.credits = mark_inherited(target.credits, copied)

@@ -5,7 +5,7 @@ from datetime import datetime, time
 from django import forms
 from django.utils import timezone
 
-from provenance.corpus.models import Outlet
+from provenance.corpus.models import Article, Outlet
 from provenance.review.models import Link, ReasonCode, Verdict
 
 VERDICT_CHOICES = [
@@ -23,6 +23,13 @@ class DecisionForm(forms.Form):
     apply_to_links = forms.BooleanField(required=False)
 
 
+def outlets_in_corpus() -> list[tuple[str, str]]:
+    """Outlets with at least one article (an imported list of thousands would bury the few that matter)."""
+    return list(
+        Outlet.objects.filter(pk__in=Article.objects.values("outlet_id")).order_by("name").values_list("slug", "name")
+    )
+
+
 class QueueFilterForm(forms.Form):
     SHOW_CHOICES = [("links", "Links"), ("chains", "Chains")]
 
@@ -37,7 +44,7 @@ class QueueFilterForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["outlet"].choices = [("", "Any outlet"), *Outlet.objects.values_list("slug", "name")]
+        self.fields["outlet"].choices = [("", "Any outlet"), *outlets_in_corpus()]
 
     def clean(self):
         data = super().clean()

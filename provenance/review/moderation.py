@@ -216,3 +216,25 @@ def disputed_links():
         )
         .order_by("updated_at", "id")
     )
+
+
+def disputed_chains():
+    """Chains the reviewers disagree on, with their nodes and live decisions."""
+    from django.db.models import Prefetch
+
+    from provenance.review.models import ChainNode
+
+    return (
+        Chain.objects.visible()
+        .filter(status=Verdict.DISPUTED)
+        .select_related("final_article__outlet")
+        .prefetch_related(
+            Prefetch("nodes", queryset=ChainNode.objects.select_related("article__outlet", "outlet")),
+            Prefetch(
+                "decisions",
+                queryset=Decision.objects.filter(superseded=False).select_related("reviewer").order_by("created_at"),
+                to_attr="live_decisions",
+            ),
+        )
+        .order_by("updated_at", "id")
+    )

@@ -6,6 +6,7 @@ Every function takes the user, so hidden articles and uploads stay out of non-mo
 from dataclasses import dataclass
 from datetime import timedelta
 
+from django.core.cache import cache
 from django.db import connection
 from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.db.models.functions import Coalesce
@@ -20,13 +21,33 @@ def articles_for(user) -> QuerySet[Article]:
     return Article.objects.all() if is_moderator(user) else Article.objects.visible()
 
 
+def _hidden_articles():
+    # Hidden articles are few and `hidden` is indexed: excluding this small set is much cheaper
+    # than joining every link to its articles to test the flag.
+    return Article.objects.filter(hidden=True).values("pk")
+
+
 def links_for(user) -> QuerySet[Link]:
-    return Link.objects.all() if is_moderator(user) else Link.objects.visible()
+    """The links a user may see: same rule as Link.objects.visible(), written for speed."""
+    if is_moderator(user):
+        return Link.objects.all()
+    hidden = _hidden_articles()
+    return Link.objects.exclude(target__in=hidden).exclude(source_article__in=hidden)
 
 
 def chains_for(user) -> QuerySet[Chain]:
-    # A chain is hidden when any article on it is hidden.
-    return Chain.objects.all() if is_moderator(user) else Chain.objects.visible()
+    """A chain is hidden when any article on it is hidden (same rule as Chain.objects.visible())."""
+    if is_moderator(user):
+        return Chain.objects.all()
+    return Chain.objects.exclude(
+        pk__in=ChainNode.objects.filter(article__in=_hidden_articles()).values("chain_id")
+    )
+
+
+QUEUE_DEFER = (
+    "evidence", "target__text", "target__raw_text", "target__field_sources",
+    "source_article__text", "source_article__raw_text", "source_article__field_sources",
+)
 
 
 def uploads_for(user) -> QuerySet[Upload]:
@@ -35,14 +56,19 @@ def uploads_for(user) -> QuerySet[Upload]:
 
 def chain_prefetch() -> list:
     return [
-        Prefetch("nodes", queryset=ChainNode.objects.select_related("article__outlet", "outlet")),
+        Prefetch(
+            "nodes",
+            queryset=ChainNode.objects.select_related("article__outlet", "outlet").defer(
+                "article__text", "article__raw_text", "article__field_sources"
+            ),
+        ),
     ]
 
 
 # --- Full-text search ------------------------------------------------------------------------
 
-# The expression the GIN index (migration 0002 in this app, PostgreSQL only) is built on.
-ARTICLE_TSVECTOR_SQL = "to_tsvector('english', coalesce(title, '') || ' ' || coalesce(text, ''))"
+# A stored, GIN-indexed tsvector of title and text (PostgreSQL only; see review migration 0002).
+ARTICLE_TSVECTOR_SQL = "search_vector"  # unqualified: subqueries alias the table
 
 
 def article_search(qs: QuerySet[Article], query: str) -> QuerySet[Article]:
@@ -94,9 +120,26 @@ def queue_links(user, filters: QueueFilters) -> QuerySet[Link]:
     if filters.upload:
         qs = qs.filter(Q(target__upload_id=filters.upload) | Q(source_article__upload_id=filters.upload))
     if filters.q:
-        matching = article_search(articles_for(user), filters.q).values("pk")
-        qs = qs.filter(Q(target__in=matching) | Q(source_article__in=matching))
-    return qs.order_by("-score", "-id")
+        qs = _links_matching(qs, user, filters.q)
+    return qs.defer(*QUEUE_DEFER).order_by("-score", "-id")
+
+
+def _links_matching(qs: QuerySet[Link], user, query: str) -> QuerySet[Link]:
+    """Links whose target or source article matches a full-text query."""
+    if connection.vendor == "postgresql" and query.strip():
+        # Checked per link (an index lookup by id and a stored tsvector match): the proposals are
+        # far fewer than the articles, and a common word would otherwise select most of the corpus.
+        match = (
+            "EXISTS (SELECT 1 FROM corpus_article sa WHERE sa.id = review_link.{column} "
+            "AND sa.search_vector @@ websearch_to_tsquery('english', %s))"
+        )
+        query = query.strip()
+        return qs.extra(  # noqa: S610 - constant SQL, bound parameters
+            where=[f"({match.format(column='target_id')} OR {match.format(column='source_article_id')})"],
+            params=[query, query],
+        )
+    matching = article_search(articles_for(user), query).values("pk")
+    return qs.filter(Q(target__in=matching) | Q(source_article__in=matching))
 
 
 def queue_chains(user, filters: QueueFilters) -> QuerySet[Chain]:
@@ -135,7 +178,35 @@ class QueueCounters:
     decided_today: int
 
 
+COUNTERS_KEY = "review-queue-counters:{version}:{scope}"
+COUNTERS_VERSION_KEY = "review-queue-counters-version"
+COUNTERS_SECONDS = 5
+
+
+def queue_counters_changed() -> None:
+    """Call after anything that changes what waits for review (decisions, detection, hiding)."""
+    try:
+        cache.incr(COUNTERS_VERSION_KEY)
+    except ValueError:
+        cache.set(COUNTERS_VERSION_KEY, 2, timeout=None)
+
+
 def queue_counters(user) -> QueueCounters:
+    """What waits for review. Cached briefly per visibility scope; decisions invalidate it at once."""
+    version = cache.get_or_set(COUNTERS_VERSION_KEY, 1, timeout=None)
+    # New proposals show at once (the newest link id is an index lookup); decisions bump the version;
+    # other changes (hiding, stale links) show within COUNTERS_SECONDS.
+    newest = Link.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    scope = "all" if is_moderator(user) else "visible"
+    key = COUNTERS_KEY.format(version=f"{version}.{newest}", scope=scope)
+    counters = cache.get(key)
+    if counters is None:
+        counters = _count_queue(user)
+        cache.set(key, counters, COUNTERS_SECONDS)
+    return counters
+
+
+def _count_queue(user) -> QueueCounters:
     rows = dict(
         links_for(user).filter(status=Verdict.PROPOSED, stale=False)
         .values_list("kind").annotate(n=Count("id")).order_by()

@@ -17,6 +17,7 @@ from django.utils import timezone
 from provenance.accounts.roles import is_moderator, is_reviewer
 from provenance.corpus.models import Article, FieldSource, Outlet
 from provenance.review.audit import audit_record
+from provenance.review.selectors import queue_counters_changed
 from provenance.review.models import Annotation, Chain, Decision, Link, ReasonCode, Verdict
 
 DECIDABLE = (Verdict.CONFIRMED, Verdict.REJECTED, Verdict.NEEDS_EVIDENCE)
@@ -107,6 +108,8 @@ def link_decide(
             after={"status": link.status, "version": link.version, "reason_code": reason_code},
             reason=note,
         )
+        queue_counters_changed()
+        transaction.on_commit(queue_counters_changed)
     return link
 
 
@@ -144,6 +147,8 @@ def chain_decide(
                    "applied_to_links": apply_to_links},
             reason=note,
         )
+        queue_counters_changed()
+        transaction.on_commit(queue_counters_changed)
         if apply_to_links:
             # Links someone already decided keep their decision: the chain verdict does not overwrite it.
             for link in chain.links.filter(status=Verdict.PROPOSED):
@@ -303,6 +308,7 @@ def article_correct(
         )
     result.fields = {name: (_display(old), _display(new)) for name, (old, new) in changes.items()}
     report = detect_articles([article.pk])
+    queue_counters_changed()
     links = Link.objects.with_related().in_bulk(
         [*report.links_created, *report.links_updated, *report.links_stale]
     )

@@ -23,7 +23,7 @@ from provenance.accounts.roles import is_analyst, is_moderator, is_reviewer
 from provenance.corpus.models import Article, Outlet
 from provenance.review import selectors
 from provenance.review.audit import audit_history
-from provenance.review.forms import AnnotationForm, CorrectionForm, DecisionForm, QueueFilterForm
+from provenance.review.forms import AnnotationForm, CorrectionForm, DecisionForm, QueueFilterForm, outlets_in_corpus
 from provenance.review.models import Annotation, Chain, ChainLink, Decision, Link, ReasonCode, Verdict
 from provenance.review.services import (
     DecisionConflict,
@@ -326,7 +326,10 @@ def chain_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     links = _chain_links(chain, request.user)
     items = []
     for link in links:
-        items.append({"link": link, **_link_evidence(link), **_decision_context(request, link)})
+        context = _decision_context(request, link)
+        # A locked chain takes no decisions: do not offer buttons the server would refuse.
+        context["can_decide"] = context["can_decide"] and not chain.locked
+        items.append({"link": link, **_link_evidence(link), **context})
     article_ids = [node.article_id for node in chain.ordered_nodes() if node.article_id]
     # Text reuse around the chain that is not part of it (a later republisher, a sibling copy).
     related_links = (
@@ -415,7 +418,7 @@ def article_list(request: HtmxHttpRequest) -> HttpResponse:
     if request.htmx and request.htmx.target == "article-results":
         template_name += "#results"
     return render(request, template_name, {
-        "page": page, "q": query, "outlet": outlet, "outlets": Outlet.objects.values_list("slug", "name"),
+        "page": page, "q": query, "outlet": outlet, "outlets": outlets_in_corpus(),
     })
 
 
@@ -446,7 +449,7 @@ def _article_context(request, article: Article) -> dict:
     for note in annotations:
         if note.start is not None and note.end is not None:
             spans.append(ev.Span(note.start, note.end, "note", f"Note by {note.author}: {note.body[:200]}", "",
-                                 f"note-{note.pk}"))
+                                 f"note-{note.pk}", anchor=f"mark-note-{note.pk}"))
     fields = []
     for name, label, value in (
         ("title", "Title", article.title),

@@ -19,8 +19,15 @@ from django_htmx.http import trigger_client_event
 from django_htmx.middleware import HtmxDetails
 
 from provenance.accounts.roles import is_moderator
-from provenance.review.models import AuditEvent, Link
-from provenance.review.moderation import FINAL_VERDICTS, ModerationError, disputed_links, link_overturn
+from provenance.review.models import AuditEvent, Chain, Link
+from provenance.review.moderation import (
+    FINAL_VERDICTS,
+    ModerationError,
+    chain_overturn,
+    disputed_chains,
+    disputed_links,
+    link_overturn,
+)
 
 AUDIT_APPS = ("corpus", "review", "auth")
 PAGE_SIZE = 50
@@ -58,6 +65,7 @@ class AuditFilterForm(forms.Form):
     date_to = forms.DateField(required=False, label="To", widget=forms.DateInput(attrs={"type": "date"}))
 
     def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         self.fields["object_type"].choices = _object_type_choices()
 
@@ -131,7 +139,8 @@ class ResolveForm(forms.Form):
 def moderation_queue(request: HtmxHttpRequest) -> HttpResponse:
     template_name = "moderation/queue.html"
     page = Paginator(disputed_links(), 25).get_page(request.GET.get("page"))
-    context = {"page": page, "verdicts": ResolveForm.base_fields["verdict"].choices}
+    context = {"page": page, "chains": list(disputed_chains()[:50]),
+               "verdicts": ResolveForm.base_fields["verdict"].choices}
     if request.htmx:
         template_name += "#disputes"
     return render(request, template_name, context)
@@ -166,3 +175,31 @@ def moderation_resolve(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     return HttpResponseRedirect(reverse("moderation_queue"))
 
 
+
+
+@require_POST
+@moderator_required
+def moderation_resolve_chain(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    """Resolve a disputed chain the same way: the moderator's verdict, with a reason."""
+    chain = get_object_or_404(Chain, pk=pk)
+    form = ResolveForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose a verdict and give a reason to resolve a dispute.")
+        if request.htmx:
+            response = render(request, "moderation/queue.html#chain-resolved",
+                              {"chain": chain, "message": "Choose a verdict and give a reason.", "error": True})
+            response.status_code = 422
+            return response
+        return HttpResponseRedirect(reverse("moderation_queue"))
+    try:
+        chain = chain_overturn(chain=chain, by=request.user, verdict=form.cleaned_data["verdict"],
+                               reason=form.cleaned_data["reason"])
+    except ModerationError as exc:
+        messages.error(request, str(exc))
+        return HttpResponseRedirect(reverse("moderation_queue"))
+    message = f"Chain #{chain.pk} set to {chain.get_status_display().lower()}."
+    if request.htmx:
+        response = render(request, "moderation/queue.html#chain-resolved", {"chain": chain, "message": message})
+        return trigger_client_event(response, "link-decided", {"chain": chain.pk, "status": chain.status})
+    messages.success(request, message)
+    return HttpResponseRedirect(reverse("moderation_queue"))

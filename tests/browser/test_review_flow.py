@@ -168,6 +168,13 @@ def test_it_reviews_the_ria_rt_global_research_chain_end_to_end(live_server, bro
     )
     assert page.evaluate("window.__noReload") is True
     assert Link.objects.get(pk=link_id).status == "confirmed"
+    # "?" shows the keys; Escape closes the dialog.
+    page.locator("body").press("?")
+    help_dialog = page.locator("#keyboard-help")
+    help_dialog.wait_for(state="visible")
+    assert "Confirm the selected link" in help_dialog.inner_text()
+    page.keyboard.press("Escape")
+    help_dialog.wait_for(state="hidden")
 
     # Annotate a span of the Global Research article and find the note after a reload.
     article = Article.objects.get(pk=chain.final_article_id)

@@ -1,23 +1,34 @@
-"""A GIN index for the review queue's full-text search over article titles and bodies.
+"""Full-text search for the review queue and the article list, PostgreSQL only.
 
-PostgreSQL only (SQLite falls back to a substring search); the expression must stay identical to
-provenance.review.selectors.ARTICLE_TSVECTOR_SQL for the planner to use it.
+A stored generated tsvector column on corpus_article with a GIN index. It is computed by PostgreSQL
+on every insert or update, so no model or service has to maintain it, and it stays out of the Django
+model (the ORM never reads or writes it; provenance.review.selectors.article_search queries it).
+Computing to_tsvector at query time instead costs ~0.5 ms per article: seconds for a common word.
+SQLite has neither; the selectors fall back to a substring search there.
 """
 
 from django.db import migrations
 
-INDEX = "corpus_article_fulltext"
-EXPRESSION = "to_tsvector('english', coalesce(title, '') || ' ' || coalesce(text, ''))"
+COLUMN = "search_vector"
+INDEX = "corpus_article_search_vector"
+EXPRESSION = "to_tsvector('english'::regconfig, coalesce(title, '') || ' ' || coalesce(text, ''))"
 
 
-def create_index(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(f"CREATE INDEX IF NOT EXISTS {INDEX} ON corpus_article USING gin ({EXPRESSION})")
+def create(apps, schema_editor):
+    if schema_editor.connection.vendor != "postgresql":
+        return
+    schema_editor.execute(
+        f"ALTER TABLE corpus_article ADD COLUMN IF NOT EXISTS {COLUMN} tsvector "
+        f"GENERATED ALWAYS AS ({EXPRESSION}) STORED"
+    )
+    schema_editor.execute(f"CREATE INDEX IF NOT EXISTS {INDEX} ON corpus_article USING gin ({COLUMN})")
 
 
-def drop_index(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(f"DROP INDEX IF EXISTS {INDEX}")
+def drop(apps, schema_editor):
+    if schema_editor.connection.vendor != "postgresql":
+        return
+    schema_editor.execute(f"DROP INDEX IF EXISTS {INDEX}")
+    schema_editor.execute(f"ALTER TABLE corpus_article DROP COLUMN IF EXISTS {COLUMN}")
 
 
 class Migration(migrations.Migration):
@@ -26,4 +37,4 @@ class Migration(migrations.Migration):
         ("corpus", "0001_initial"),
     ]
 
-    operations = [migrations.RunPython(create_index, drop_index)]
+    operations = [migrations.RunPython(create, drop)]

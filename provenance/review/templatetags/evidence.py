@@ -25,6 +25,7 @@ class Span:
     title: str = ""
     href: str = ""
     ident: str = ""
+    anchor: str = ""  # an id for the first piece of the span, so a list can link to it
 
 
 def highlight(text: str, spans: list[Span], *, offset: int = 0) -> SafeString:
@@ -54,7 +55,9 @@ def highlight(text: str, spans: list[Span], *, offset: int = 0) -> SafeString:
         title = "; ".join(dict.fromkeys(span.title for span in active if span.title))
         href = next((span.href for span in active if span.href), "")
         idents = " ".join(span.ident for span in active if span.ident)
-        attrs = format_html(' class="{}"', classes)
+        anchors = [span.anchor for s, e, span in clipped if span.anchor and s == left]
+        attrs = format_html(' id="{}"', anchors[0]) if anchors else ""
+        attrs += format_html(' class="{}"', classes)
         if title:
             attrs += format_html(' title="{}"', title)
         if idents:

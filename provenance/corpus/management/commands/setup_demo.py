@@ -53,7 +53,6 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS("Demo accounts (username / password):"))
         for role, (username, secret) in credentials:
             self.stdout.write(f"  {role:<10} {username} / {secret}")
-        return None
 
     def _account(self, role: str, password: str) -> tuple[str, str]:
         user, _created = User.objects.get_or_create(
