@@ -126,6 +126,14 @@ def redis_service():
 
 
 @pytest.fixture(autouse=True, scope="session")
+def _static_root_exists():
+    """WhiteNoise warns on every request when STATIC_ROOT is missing (collectstatic never ran here)."""
+    from django.conf import settings
+
+    Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)
+
+
+@pytest.fixture(autouse=True, scope="session")
 def _fast_password_hashing():
     """PBKDF2's million rounds cost ~0.3 s per user created or login; tests do not need them."""
     from django.test import override_settings

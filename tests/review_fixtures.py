@@ -1,6 +1,6 @@
 """Realistic review data for the review UI tests: a RIA Novosti → RT → Global Research chain."""
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from provenance.corpus.models import Credit
 from tests.factories import ArticleFactory, LinkFactory, OutletFactory, make_chain
@@ -26,11 +26,11 @@ def build_chain():
     gr = OutletFactory(name="Global Research", slug="global-research", kind="blog")
     rt_article = ArticleFactory(
         outlet=rt, title="3,000 militants flee Syria - RIA source", text=RT_TEXT,
-        published_at=datetime(2015, 10, 5, 9, 0, tzinfo=timezone.utc),
+        published_at=datetime(2015, 10, 5, 9, 0, tzinfo=UTC),
     )
     gr_article = ArticleFactory(
         outlet=gr, title="3,000 Terrorists Leave Syria Following Russian Airstrikes", text=GR_TEXT,
-        published_at=datetime(2015, 10, 6, 12, 0, tzinfo=timezone.utc),
+        published_at=datetime(2015, 10, 6, 12, 0, tzinfo=UTC),
         field_sources={"title": {"source": "text", "confidence": 0.8}, "outlet": {"source": "manifest", "confidence": 1.0}},
     )
     ria_start = RT_TEXT.index("RIA Novosti")

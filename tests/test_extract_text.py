@@ -307,3 +307,55 @@ def test_it_does_not_cut_an_article_at_prose_that_starts_like_furniture():
     document = _read(text)
     assert document.text.rstrip().endswith("The estate's lawyers welcomed the decision.")
     assert "Copyright lawyers said" in document.text and "3 comments from the bench" in document.text
+
+
+JETPACK_LIKE = """Home » Politics » Minister quits over tender scandal
+Minister quits over tender scandal
+Published: 12 March 2019 14:05 GMT
+By John Smith
+The transport minister resigned on Tuesday after an inquiry found he had steered a rail tender to a company owned by a friend, the prime minister's office said.
+The inquiry report, published on Monday, said the minister had met the company's owner several times before the tender was announced.
+Opposition parties had called for his resignation for weeks.
+Share this:
+Twitter
+Facebook
+Like this:
+Like Loading...
+Related
+"""
+
+SUBHEADED = """Flood Waters Recede in the North
+
+March 3, 2019
+
+Flood waters began to recede across the north on Sunday as rain eased, allowing thousands of residents to return home, the emergency service said.
+
+What happens next
+
+Officials said the clean-up would take weeks and that damaged roads would be repaired first.
+
+Insurers estimated the losses at 200 million euros.
+
+Tags: floods, weather, north
+
+You might also like
+Storm Warning Issued for Coast
+"""
+
+
+def test_it_reads_a_blog_page_with_share_buttons_and_a_byline():
+    document = _read(JETPACK_LIKE)
+    assert document.title == "Minister quits over tender scandal"
+    assert document.published_at == datetime(2019, 3, 12, 14, 5, tzinfo=timezone.utc)
+    assert document.byline == "John Smith"
+    assert document.text.startswith("The transport minister resigned")
+    assert document.text.rstrip().endswith("Opposition parties had called for his resignation for weeks.")
+    assert "Share this" not in document.text and "Like Loading" not in document.text
+
+
+def test_it_keeps_subheadings_inside_the_article_and_drops_tags_and_teasers():
+    document = _read(SUBHEADED)
+    assert document.title == "Flood Waters Recede in the North"
+    assert "What happens next" in document.text
+    assert document.text.rstrip().endswith("Insurers estimated the losses at 200 million euros.")
+    assert "Tags:" not in document.text and "Storm Warning" not in document.text

@@ -205,3 +205,17 @@ def test_it_keeps_hidden_article_titles_off_the_upload_page(client, users, world
     assert f'href="/articles/{source.pk}/"' not in page
     client = _as(client, users, "moderator")
     assert "Secret hidden headline" in client.get(reverse("upload_detail", args=[world["upload"].pk])).content.decode()
+
+
+def test_it_refuses_chain_decisions_and_notes_on_hidden_chains(client, users, world):
+    chain = world["chain"]
+    article_hide(article=world["source"], by=users["moderator"], reason="junk")
+    client = _as(client, users, "reviewer")
+    response = client.post(reverse("chain_decide", args=[chain.pk]), {"verdict": "confirmed", "version": chain.version})
+    assert response.status_code == 404
+    assert Chain.objects.get(pk=chain.pk).status == Verdict.PROPOSED
+    count = Annotation.objects.count()
+    assert client.post(reverse("annotation_create"), {"body": "x", "chain": chain.pk}).status_code == 404
+    assert client.post(reverse("annotation_create"), {"body": "x", "link": world["link"].pk}).status_code == 404
+    assert Annotation.objects.count() == count
+    assert f'href="/chains/{chain.pk}/"' not in client.get(reverse("queue") + "?show=chains&status=").content.decode()

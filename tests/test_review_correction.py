@@ -4,8 +4,8 @@ import pytest
 from django.urls import reverse
 
 from provenance.corpus.models import Article
-from provenance.review.models import AuditEvent, Link
 from provenance.review.detection import detect_articles
+from provenance.review.models import AuditEvent, Link
 from provenance.review.services import article_correct
 from tests.detect_helpers import add_article, load_outlets
 

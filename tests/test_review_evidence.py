@@ -5,7 +5,13 @@ import re
 
 import pytest
 
-from provenance.review.templatetags.evidence import Span, bar_chart, highlight, shared_passages, token_diff
+from provenance.review.templatetags.evidence import (
+    Span,
+    bar_chart,
+    highlight,
+    shared_passages,
+    token_diff,
+)
 
 
 def text_of(markup: str) -> str:

@@ -8,7 +8,14 @@ from django.urls import reverse
 
 from provenance.corpus.models import Article
 from provenance.review.models import Annotation, AuditEvent, Decision, Link
-from tests.factories import AnnotationFactory, ArticleFactory, LinkFactory, OutletFactory, UploadFactory, UserFactory
+from tests.factories import (
+    AnnotationFactory,
+    ArticleFactory,
+    LinkFactory,
+    OutletFactory,
+    UploadFactory,
+    UserFactory,
+)
 from tests.review_fixtures import build_chain
 
 pytestmark = pytest.mark.django_db

@@ -2,11 +2,13 @@
 
 The killed worker's message stays unacknowledged in Redis (acks_late); the upload stays "processing".
 A new worker and the periodic sweep (`sweep_stuck_uploads`, sent as beat would send it) put it back in
-the queue, and the resumed run skips the documents already stored: every article exists exactly once.
+the queue, and the resumed run skips the documents already stored; the killed task's own message comes
+back too, once its visibility timeout has passed, and finds nothing left to do. Every article exists once.
 """
 
 import io
 import random
+import re
 import zipfile
 
 import pytest
@@ -61,6 +63,7 @@ def test_it_finishes_an_upload_whose_worker_was_killed_mid_task(celery_worker_pr
         timeout=120, interval=0.05, message=f"the worker to be mid-upload\n{celery_worker_process.log()}",
     )
     celery_worker_process.kill()
+    killed_task = re.search(r"process_upload\[([0-9a-f-]+)\] received", celery_worker_process.log()).group(1)
 
     upload.refresh_from_db()
     stored_before = Article.objects.filter(upload=upload).count()
@@ -68,12 +71,18 @@ def test_it_finishes_an_upload_whose_worker_was_killed_mid_task(celery_worker_pr
     assert 0 < stored_before < DOCUMENTS
     assert upload.attempts == 1
 
-    # A new worker comes up; the sweep (every 5 minutes from beat) finds the upload stuck.
-    celery_worker_process.start(UPLOAD_STUCK_AFTER="1")
+    # A new worker comes up; the sweep (every 5 minutes from beat) finds the upload stuck and re-queues it.
+    # A short visibility timeout lets this worker also get the killed task's unacknowledged message back
+    # (acks_late), as any worker would an hour later: running it again must change nothing.
+    celery_worker_process.start(UPLOAD_STUCK_AFTER="1", CELERY_VISIBILITY_TIMEOUT="3")
     sweep_stuck_uploads.delay()
     wait_until(
         lambda: Upload.objects.filter(pk=upload.pk, status=Upload.Status.DONE).exists(),
         timeout=240, interval=0.5, message=f"the upload to be finished\n{celery_worker_process.log()}",
+    )
+    wait_until(
+        lambda: f"process_upload[{killed_task}] succeeded" in celery_worker_process.log(),
+        timeout=90, interval=0.5, message=f"the killed task to be redelivered\n{celery_worker_process.log()}",
     )
 
     upload.refresh_from_db()

@@ -11,7 +11,7 @@ from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
-from provenance.corpus.models import ArticleFingerprint, Upload, UploadFile, UploadItem
+from provenance.corpus.models import ArticleFingerprint, UploadFile, UploadItem
 from provenance.review.audit import audit_record
 from provenance.review.models import Annotation, Decision
 from tests.factories import (

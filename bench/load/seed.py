@@ -11,33 +11,27 @@ import os
 import random
 import sys
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "provenance.settings")
 
-import django  # noqa: E402
+import django
 
 django.setup()
 
-from django.contrib.auth.models import Group, User  # noqa: E402
-from django.db import transaction  # noqa: E402
+from django.contrib.auth.models import Group, User
+from django.db import transaction
 
-from provenance.corpus.models import Article, Credit, Outlet  # noqa: E402
-from provenance.review.models import Chain, ChainLink, ChainNode, Link  # noqa: E402
+from provenance.corpus.models import Article, Credit, Outlet
+from provenance.review.models import Chain, ChainLink, ChainNode, Link
 
-ARTICLES = int(os.environ.get("BENCH_ARTICLES", 10_000))
-LINKS = int(os.environ.get("BENCH_LINKS", 2_000))
+ARTICLES = int(os.environ.get("BENCH_ARTICLES", "10000"))
+LINKS = int(os.environ.get("BENCH_LINKS", "2000"))
 OUTLETS = 60
 PASSWORD = "load-test-password"
-WORDS = (
-    "militants army ministry defence offensive region province city source official reported killed fled "
-    "airstrikes government forces border convoy statement agency according told said spokesman week village "
-    "town report claims operation groups fighters positions attack control area security council talks "
-    "ceasefire refugees aid humanitarian minister president election protest police court sanctions oil gas "
-    "pipeline economy market prices inflation bank currency trade exports deal summit leaders meeting"
-).split()
+WORDS = ["militants", "army", "ministry", "defence", "offensive", "region", "province", "city", "source", "official", "reported", "killed", "fled", "airstrikes", "government", "forces", "border", "convoy", "statement", "agency", "according", "told", "said", "spokesman", "week", "village", "town", "report", "claims", "operation", "groups", "fighters", "positions", "attack", "control", "area", "security", "council", "talks", "ceasefire", "refugees", "aid", "humanitarian", "minister", "president", "election", "protest", "police", "court", "sanctions", "oil", "gas", "pipeline", "economy", "market", "prices", "inflation", "bank", "currency", "trade", "exports", "deal", "summit", "leaders", "meeting"]
 
 
 # Filler vocabulary: 4,000 made-up words drawn with a long tail, so that, as in real news, a topical
@@ -82,7 +76,7 @@ def main() -> None:
             [Outlet(name=f"Load Outlet {i}", slug=f"load-outlet-{i}", aliases=[f"LO{i}"], domains=[f"lo{i}.example"])
              for i in range(OUTLETS)]
         )
-        base = datetime(2015, 1, 1, tzinfo=timezone.utc)
+        base = datetime(2015, 1, 1, tzinfo=UTC)
         articles = []
         for n in range(ARTICLES):
             text = body(rng, n)

@@ -9,7 +9,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.db import transaction
-from django.db.models import Q
 
 from provenance.corpus.models import Article, Credit, Outlet, Upload
 from provenance.corpus.outlets import outlet_directory, outlet_directory_changed

@@ -61,15 +61,15 @@ def cohen_kappa(pairs: Iterable[tuple[str, str]]) -> Agreement:
     return Agreement(links=n, agreed=agreed, observed=observed, expected=expected, kappa=kappa)
 
 
-def reviewer_pairs(decisions: Iterable[Decision]) -> list[tuple[str, str]]:
-    """(first reviewer's verdict, second reviewer's verdict) per link, from decisions in time order."""
+def reviewer_pairs(decisions: Iterable[tuple[int, int, str]]) -> list[tuple[str, str]]:
+    """(first reviewer's verdict, second reviewer's verdict) per link, from (link, reviewer, verdict) in time order."""
     by_link: dict[int, dict[int, str]] = {}
-    for decision in decisions:
-        if decision.verdict not in CATEGORIES:
+    for link_id, reviewer_id, verdict in decisions:
+        if verdict not in CATEGORIES:
             continue
-        reviewers = by_link.setdefault(decision.link_id, {})
+        reviewers = by_link.setdefault(link_id, {})
         # dicts keep first-insertion order: the first two reviewers stay first; the latest verdict wins.
-        reviewers[decision.reviewer_id] = decision.verdict
+        reviewers[reviewer_id] = verdict
     pairs = []
     for reviewers in by_link.values():
         verdicts = list(reviewers.values())
@@ -83,5 +83,5 @@ def reviewer_agreement(links=None) -> Agreement:
     decisions = Decision.objects.filter(link__isnull=False, verdict__in=CATEGORIES)
     if links is not None:
         decisions = decisions.filter(link__in=links)
-    decisions = decisions.only("link_id", "reviewer_id", "verdict", "created_at").order_by("created_at", "id")
-    return cohen_kappa(reviewer_pairs(decisions.iterator()))
+    rows = decisions.order_by("created_at", "id").values_list("link_id", "reviewer_id", "verdict")
+    return cohen_kappa(reviewer_pairs(rows.iterator()))

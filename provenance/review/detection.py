@@ -40,6 +40,7 @@ MIN_SHARED_TOPICS = 4
 MAX_VALUE_ARTICLES = 50
 # An anchor found in this many articles of one outlet is that outlet's boilerplate.
 BOILERPLATE_MIN_ARTICLES = 15
+BOILERPLATE_SCAN = 200
 MAX_GROUP = 3000
 
 
@@ -169,17 +170,33 @@ class _Run:
                 rows = sorted(rows)
                 for start in range(0, len(rows), 400):
                     chunk = rows[start : start + 400]
-                    cursor.execute(
-                        f"""
-                        WITH q(band, value) AS (VALUES {", ".join(["(%s, %s)"] * len(chunk))})
-                        SELECT f.value FROM {table} f
-                        JOIN q ON f.band = q.band AND f.value = q.value
-                        JOIN {articles} a ON a.id = f.article_id
-                        WHERE a.outlet_id = %s
-                        GROUP BY f.value HAVING COUNT(DISTINCT f.article_id) >= %s
-                        """,
-                        [x for row in chunk for x in row] + [outlet_id, BOILERPLATE_MIN_ARTICLES],
-                    )
+                    values_sql = ", ".join(["(%s, %s)"] * len(chunk))
+                    params = [x for row in chunk for x in row]
+                    if connection.vendor == "postgresql":
+                        # Each value reads a bounded number of rows, whatever the corpus size.
+                        sql = f"""
+                            WITH q(band, value) AS (VALUES {values_sql})
+                            SELECT q.value FROM q CROSS JOIN LATERAL (
+                                SELECT 1 FROM (
+                                    SELECT f.article_id FROM {table} f
+                                    WHERE f.band = q.band AND f.value = q.value LIMIT {BOILERPLATE_SCAN}
+                                ) s JOIN {articles} a ON a.id = s.article_id
+                                WHERE a.outlet_id = %s LIMIT %s
+                            ) m
+                            GROUP BY q.value HAVING COUNT(*) >= %s
+                        """
+                        params += [outlet_id, BOILERPLATE_MIN_ARTICLES, BOILERPLATE_MIN_ARTICLES]
+                    else:
+                        sql = f"""
+                            WITH q(band, value) AS (VALUES {values_sql})
+                            SELECT f.value FROM {table} f
+                            JOIN q ON f.band = q.band AND f.value = q.value
+                            JOIN {articles} a ON a.id = f.article_id
+                            WHERE a.outlet_id = %s
+                            GROUP BY f.value HAVING COUNT(DISTINCT f.article_id) >= %s
+                        """
+                        params += [outlet_id, BOILERPLATE_MIN_ARTICLES]
+                    cursor.execute(sql, params)
                     common.update(value for (value,) in cursor.fetchall())
         for i in todo:
             mask = np.zeros(len(self.articles[i].tokens), dtype=bool)
@@ -206,35 +223,45 @@ class _Run:
 def _shared_rows(article_id: int, rows: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """(article, band) of every visible article holding one of these (band, value) rows.
 
-    One query with exact (band, value) probes of the index; values that very many articles share
-    (stock phrases, common names) are left out, since they point at nothing in particular.
+    Exact (band, value) probes of the index, each reading at most MAX_VALUE_ARTICLES + 1 rows, so
+    the cost does not grow with the corpus; values that more articles share (stock phrases, common
+    names) are left out, since they point at nothing in particular.
     """
     table = ArticleFingerprint._meta.db_table
-    articles = Article._meta.db_table
-    out: list[tuple[int, int]] = []
+    matched: dict[tuple[int, int], list[int]] = defaultdict(list)
     with connection.cursor() as cursor:
         for start in range(0, len(rows), 400):
             chunk = rows[start : start + 400]
             values_sql = ", ".join(["(%s, %s)"] * len(chunk))
-            params = [x for row in chunk for x in row] + [article_id, MAX_VALUE_ARTICLES, False]
-            cursor.execute(
-                f"""
-                WITH q(band, value) AS (VALUES {values_sql}),
-                m AS (
-                    SELECT f.article_id, f.band, f.value FROM {table} f
-                    JOIN q ON f.band = q.band AND f.value = q.value
-                    WHERE f.article_id <> %s
-                ),
-                c AS (SELECT band, value FROM m GROUP BY band, value HAVING COUNT(*) <= %s)
-                SELECT m.article_id, m.band FROM m
-                JOIN c ON m.band = c.band AND m.value = c.value
-                JOIN {articles} a ON a.id = m.article_id
-                WHERE a.hidden = %s
-                """,
-                params,
-            )
-            out.extend(cursor.fetchall())
-    return out
+            params = [x for row in chunk for x in row]
+            if connection.vendor == "postgresql":
+                sql = f"""
+                    WITH q(band, value) AS (VALUES {values_sql})
+                    SELECT q.band, q.value, m.article_id FROM q CROSS JOIN LATERAL (
+                        SELECT f.article_id FROM {table} f
+                        WHERE f.band = q.band AND f.value = q.value AND f.article_id <> %s LIMIT %s
+                    ) m
+                """
+            else:
+                sql = f"""
+                    WITH q(band, value) AS (VALUES {values_sql})
+                    SELECT f.band, f.value, f.article_id FROM q
+                    JOIN {table} f ON f.band = q.band AND f.value = q.value AND f.article_id <> %s
+                    LIMIT %s
+                """
+            cursor.execute(sql, params + [article_id, MAX_VALUE_ARTICLES + 1 if connection.vendor == "postgresql" else 10**7])
+            for band, value, other in cursor.fetchall():
+                matched[(band, value)].append(other)
+    out = [
+        (other, band)
+        for (band, value), others in matched.items()
+        if len(others) <= MAX_VALUE_ARTICLES
+        for other in others
+    ]
+    visible = set(
+        Article.objects.filter(id__in={other for other, _ in out}, hidden=False).values_list("id", flat=True)
+    )
+    return [(other, band) for other, band in out if other in visible]
 
 
 def _attribution_proposals(target: ArticleData, text_sources: list[PairResult], directory) -> list[_Proposal]:

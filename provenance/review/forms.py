@@ -91,3 +91,15 @@ class CorrectionForm(forms.Form):
                 parsed = datetime.combine(parsed.date(), time(12, 0))
             return timezone.make_aware(parsed, timezone.get_default_timezone())
         raise forms.ValidationError("Write the date as YYYY-MM-DD or YYYY-MM-DD HH:MM.")
+
+
+def options_html(choices, selected) -> str:
+    """<option>s for a select, built in one pass (Django's widget templates cost ~1 ms per select)."""
+    from django.utils.html import format_html
+    from django.utils.safestring import mark_safe
+
+    selected = "" if selected is None else str(selected)
+    return mark_safe("".join(
+        format_html('<option value="{}"{}>{}</option>', value, " selected" if str(value) == selected else "", label)
+        for value, label in choices
+    ))

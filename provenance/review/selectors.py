@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.core.cache import cache
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -67,8 +67,28 @@ def chain_prefetch() -> list:
 
 # --- Full-text search ------------------------------------------------------------------------
 
-# A stored, GIN-indexed tsvector of title and text (PostgreSQL only; see review migration 0002).
-ARTICLE_TSVECTOR_SQL = "search_vector"  # unqualified: subqueries alias the table
+# Full-text search reads corpus_article.search_vector: a stored, GIN-indexed tsvector of title and
+# text that review migration 0002 adds on PostgreSQL.
+
+
+MAX_SEARCH_MATCHES = 50_000
+
+
+def matching_article_ids(query: str) -> list[int]:
+    """Ids of the articles whose title or text match a full-text query (PostgreSQL only).
+
+    Read from the GIN index: the planner prefers a sequential scan for common words because it does
+    not count the cost of decompressing every stored tsvector, which makes it several times slower.
+    """
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute(
+            "SELECT id FROM corpus_article WHERE search_vector @@ websearch_to_tsquery('english', %s) LIMIT %s",
+            [query, MAX_SEARCH_MATCHES],
+        )
+        ids = [row[0] for row in cursor.fetchall()]
+        cursor.execute("SET LOCAL enable_seqscan = on")
+    return ids
 
 
 def article_search(qs: QuerySet[Article], query: str) -> QuerySet[Article]:
@@ -77,12 +97,11 @@ def article_search(qs: QuerySet[Article], query: str) -> QuerySet[Article]:
     if not query:
         return qs
     if connection.vendor == "postgresql":
-        matching = Article.objects.extra(  # noqa: S610 - parameters are bound, the SQL is constant
-            where=[f"{ARTICLE_TSVECTOR_SQL} @@ websearch_to_tsquery('english', %s)"], params=[query]
-        ).values("pk")
-        return qs.filter(pk__in=matching)
-    words = query.split()
-    for word in words:
+        ids = matching_article_ids(query)
+        return qs.extra(
+            where=["corpus_article.id IN (SELECT unnest(%s::bigint[]))"], params=[ids]
+        )
+    for word in query.split():
         qs = qs.filter(Q(title__icontains=word) | Q(text__icontains=word))
     return qs
 
@@ -126,17 +145,18 @@ def queue_links(user, filters: QueueFilters) -> QuerySet[Link]:
 
 def _links_matching(qs: QuerySet[Link], user, query: str) -> QuerySet[Link]:
     """Links whose target or source article matches a full-text query."""
-    if connection.vendor == "postgresql" and query.strip():
-        # Checked per link (an index lookup by id and a stored tsvector match): the proposals are
-        # far fewer than the articles, and a common word would otherwise select most of the corpus.
-        match = (
-            "EXISTS (SELECT 1 FROM corpus_article sa WHERE sa.id = review_link.{column} "
-            "AND sa.search_vector @@ websearch_to_tsquery('english', %s))"
-        )
-        query = query.strip()
-        return qs.extra(  # noqa: S610 - constant SQL, bound parameters
-            where=[f"({match.format(column='target_id')} OR {match.format(column='source_article_id')})"],
-            params=[query, query],
+    query = query.strip()
+    if connection.vendor == "postgresql" and query:
+        ids = matching_article_ids(query)
+        return qs.extra(
+            # IN (unnest) is hashed; "= ANY(array)" would compare every link with every id.
+            where=[
+                (
+                    "(review_link.target_id IN (SELECT unnest(%s::bigint[]))"
+                    " OR review_link.source_article_id IN (SELECT unnest(%s::bigint[])))"
+                )
+            ],
+            params=[ids, ids],
         )
     matching = article_search(articles_for(user), query).values("pk")
     return qs.filter(Q(target__in=matching) | Q(source_article__in=matching))
@@ -157,8 +177,10 @@ def queue_chains(user, filters: QueueFilters) -> QuerySet[Chain]:
     if filters.upload:
         qs = qs.filter(nodes__article__upload_id=filters.upload)
     if filters.q:
-        matching = article_search(articles_for(user), filters.q).values("pk")
-        qs = qs.filter(nodes__article__in=matching)
+        if connection.vendor == "postgresql":
+            qs = qs.filter(nodes__article_id__in=matching_article_ids(filters.q.strip()))
+        else:
+            qs = qs.filter(nodes__article__in=article_search(articles_for(user), filters.q).values("pk"))
     # Filters across nodes/links can repeat a chain: keep each once.
     ids = qs.values("pk")
     return (

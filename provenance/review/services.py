@@ -17,8 +17,8 @@ from django.utils import timezone
 from provenance.accounts.roles import is_moderator, is_reviewer
 from provenance.corpus.models import Article, FieldSource, Outlet
 from provenance.review.audit import audit_record
-from provenance.review.selectors import queue_counters_changed
 from provenance.review.models import Annotation, Chain, Decision, Link, ReasonCode, Verdict
+from provenance.review.selectors import queue_counters_changed
 
 DECIDABLE = (Verdict.CONFIRMED, Verdict.REJECTED, Verdict.NEEDS_EVIDENCE)
 
@@ -242,7 +242,7 @@ def _outlet_named(name: str) -> Outlet | None:
     name = (name or "").strip()
     if not name:
         return None
-    from provenance.corpus.outlets import outlet_directory  # noqa: PLC0415
+    from provenance.corpus.outlets import outlet_directory
 
     outlet_id = outlet_directory().resolve(name)
     if outlet_id:
@@ -270,7 +270,7 @@ def article_correct(
 
     The corrected fields are recorded as coming from the reviewer (full confidence).
     """
-    from provenance.review.detection import detect_articles  # noqa: PLC0415
+    from provenance.review.detection import detect_articles
 
     if not is_reviewer(by):
         raise PermissionDenied("Only reviewers can correct articles.")

@@ -10,21 +10,42 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
-from django_htmx.http import HttpResponseClientRefresh, HttpResponseStopPolling, reswap, retarget, trigger_client_event
+from django_htmx.http import (
+    HttpResponseClientRefresh,
+    HttpResponseStopPolling,
+    reswap,
+    retarget,
+    trigger_client_event,
+)
 from django_htmx.middleware import HtmxDetails
 
 from provenance.accounts.roles import is_analyst, is_moderator, is_reviewer
 from provenance.corpus.models import Article, Outlet
 from provenance.review import selectors
 from provenance.review.audit import audit_history
-from provenance.review.forms import AnnotationForm, CorrectionForm, DecisionForm, QueueFilterForm, outlets_in_corpus
-from provenance.review.models import Annotation, Chain, ChainLink, Decision, Link, ReasonCode, Verdict
+from provenance.review.forms import (
+    AnnotationForm,
+    CorrectionForm,
+    DecisionForm,
+    QueueFilterForm,
+    options_html,
+    outlets_in_corpus,
+)
+from provenance.review.models import (
+    Annotation,
+    Chain,
+    ChainLink,
+    Decision,
+    Link,
+    ReasonCode,
+    Verdict,
+)
 from provenance.review.services import (
     DecisionConflict,
     annotation_can_delete,
@@ -37,7 +58,9 @@ from provenance.review.services import (
 from provenance.review.templatetags import evidence as ev
 
 
-class HtmxHttpRequest:  # typing only: django-htmx adds `.htmx` to every request
+class HtmxHttpRequest(HttpRequest):
+    """For type checkers: django-htmx's middleware adds `.htmx` to every request."""
+
     htmx: HtmxDetails
 
 
@@ -110,21 +133,6 @@ def _decision_context(request, link: Link, *, conflict: DecisionConflict | None 
         "reason_codes": ReasonCode.choices,
         "last_decision": conflict.decision if conflict else None,
         "next_url": request.POST.get("next") or request.get_full_path(),
-    }
-
-
-def _link_evidence(link: Link) -> dict:
-    source_names = []
-    if link.source_outlet_or_article_outlet:
-        source_names = link.source_outlet_or_article_outlet.all_names
-    credit_names = [c.get("name", "") for c in (link.evidence or {}).get("credits") or [] if isinstance(c, dict)]
-    source_title = link.source_article.title if link.source_article_id else ""
-    return {
-        "credits": ev.link_credits(link),
-        "passages": ev.link_passages(link, credits_names=[*source_names, *credit_names]),
-        "dates": ev.link_dates(link),
-        "headline": ev.headline_diff(source_title, link.target.title),
-        "containment": (link.evidence or {}).get("containment") or {},
     }
 
 
@@ -206,8 +214,13 @@ def queue(request: HtmxHttpRequest) -> HttpResponse:
     else:
         qs = selectors.queue_links(request.user, filters)
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    options = {
+        name: options_html(form.fields[name].choices, form[name].value())
+        for name in ("show", "status", "kind", "outlet")
+    }
     context = {
         "form": form,
+        "options": options,
         "show": show,
         "page": page,
         "counters": selectors.queue_counters(request.user),
@@ -233,19 +246,20 @@ def link_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         return render(request, template_name + "#decision", _decision_context(request, link))
     if request.htmx and request.htmx.target == "queue-counters":
         return render(request, "review/queue.html#counters", {"counters": selectors.queue_counters(request.user)})
-    decisions = Decision.objects.filter(link=link).select_related("reviewer").order_by("-created_at", "-id")
-    chains = selectors.chains_for(request.user).filter(links=link).prefetch_related(*selectors.chain_prefetch())
-    context = {
-        **_decision_context(request, link),
-        **_link_evidence(link),
-        "decisions": decisions,
+    return render(request, template_name, _link_page_context(request, link))
+
+
+def _link_page_context(request, link: Link, *, conflict: DecisionConflict | None = None) -> dict:
+    return {
+        **_decision_context(request, link, conflict=conflict),
+        **ev.link_evidence(link),
+        "decisions": Decision.objects.filter(link=link).select_related("reviewer").order_by("-created_at", "-id"),
         "events": audit_history(link)[:50],
-        "chains": chains,
+        "chains": selectors.chains_for(request.user).filter(links=link).prefetch_related(*selectors.chain_prefetch()),
         "counters": selectors.queue_counters(request.user),
         "annotations": link.annotations.select_related("author"),
-        "annotation_form": AnnotationForm(initial={"link": link.pk, "next": request.get_full_path()}),
+        "annotation_form": AnnotationForm(initial={"link": link.pk, "next": link.get_absolute_url()}),
     }
-    return render(request, template_name, context)
 
 
 @require_POST
@@ -273,12 +287,7 @@ def link_decide_view(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         current = conflict.link or _get_link_for_user(request, pk)
         if request.htmx:
             return render(request, template_name, _decision_context(request, current, conflict=conflict), status=409)
-        context = {**_decision_context(request, current, conflict=conflict), **_link_evidence(current),
-                   "decisions": Decision.objects.filter(link=current).select_related("reviewer"),
-                   "events": audit_history(current)[:50], "chains": [],
-                   "counters": selectors.queue_counters(request.user),
-                   "annotations": current.annotations.select_related("author"),
-                   "annotation_form": AnnotationForm(initial={"link": current.pk})}
+        context = _link_page_context(request, current, conflict=conflict)
         return render(request, "review/link_detail.html", context, status=409)
     if request.htmx:
         response = render(request, template_name, {**_decision_context(request, link), "just_decided": True})
@@ -329,7 +338,7 @@ def chain_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         context = _decision_context(request, link)
         # A locked chain takes no decisions: do not offer buttons the server would refuse.
         context["can_decide"] = context["can_decide"] and not chain.locked
-        items.append({"link": link, **_link_evidence(link), **context})
+        items.append({"link": link, **ev.link_evidence(link), **context})
     article_ids = [node.article_id for node in chain.ordered_nodes() if node.article_id]
     # Text reuse around the chain that is not part of it (a later republisher, a sibling copy).
     related_links = (
@@ -337,7 +346,7 @@ def chain_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         .filter(Q(target_id__in=article_ids) | Q(source_article_id__in=article_ids))
         .exclude(pk__in=[l.pk for l in links]).filter(stale=False).order_by("-score")[:10]
     )
-    related = [{"link": link, **_link_evidence(link), **_decision_context(request, link)} for link in related_links]
+    related = [{"link": link, **ev.link_evidence(link), **_decision_context(request, link)} for link in related_links]
     final = chain.final_article
     siblings = []
     for sibling in selectors.sibling_copies(request.user, chain):
@@ -424,44 +433,10 @@ def article_list(request: HtmxHttpRequest) -> HttpResponse:
 
 def _article_context(request, article: Article) -> dict:
     incoming, outgoing = selectors.article_links(request.user, article)
-    spans: list[ev.Span] = []
-    for credit in article.credits.select_related("outlet"):
-        label = f"Credit: {credit.name} ({credit.get_role_display()})"
-        href = reverse("outlet_detail", args=[credit.outlet.slug]) if credit.outlet else ""
-        spans.append(ev.Span(credit.start, credit.end, "credit", label, href, f"credit-{credit.pk}"))
-    for link in incoming:
-        other = link.source_article
-        for passage in (link.evidence or {}).get("passages") or []:
-            if isinstance(passage, dict):
-                start, end = ev._pair(passage, "target")
-                if start is not None and end is not None:
-                    title = f"Reused from {other.outlet or ''}: {other.title}" if other else f"Reused from {link.source_outlet}"
-                    href = reverse("article_detail", args=[other.pk]) if other else reverse("link_detail", args=[link.pk])
-                    spans.append(ev.Span(start, end, "passage", title, href, f"link-{link.pk}"))
-    for link in outgoing:
-        for passage in (link.evidence or {}).get("passages") or []:
-            if isinstance(passage, dict):
-                start, end = ev._pair(passage, "source")
-                if start is not None and end is not None:
-                    spans.append(ev.Span(start, end, "reused", f"Reused by {link.target.outlet or ''}: {link.target.title}",
-                                         reverse("article_detail", args=[link.target_id]), f"link-{link.pk}"))
     annotations = list(article.annotations.select_related("author").order_by("start", "created_at"))
-    for note in annotations:
-        if note.start is not None and note.end is not None:
-            spans.append(ev.Span(note.start, note.end, "note", f"Note by {note.author}: {note.body[:200]}", "",
-                                 f"note-{note.pk}", anchor=f"mark-note-{note.pk}"))
-    fields = []
-    for name, label, value in (
-        ("title", "Title", article.title),
-        ("outlet", "Outlet", article.outlet),
-        ("published_at", "Published", article.published_at),
-        ("byline", "Byline", article.byline),
-        ("url", "URL", article.url),
-        ("language", "Language", article.language),
-    ):
-        source = (article.field_sources or {}).get(name) or {}
-        fields.append({"name": name, "label": label, "value": value, "source": source.get("source", ""),
-                       "confidence": source.get("confidence"), "by": source.get("by", "")})
+    credits = list(article.credits.select_related("outlet"))
+    spans = ev.article_spans(credits=credits, incoming=incoming, outgoing=outgoing, annotations=annotations)
+    fields = ev.metadata_rows(article)
     return {
         "article": article,
         "text_html": ev.highlight(article.text, spans),

@@ -204,3 +204,43 @@ def test_it_reviews_the_ria_rt_global_research_chain_end_to_end(live_server, bro
     csp = [p for p in problems if "Content Security Policy" in p or "Refused" in p]
     assert not csp, csp
     assert not [p for p in problems if "Uncaught" in p or "TypeError" in p], problems
+
+
+def test_it_reviews_without_javascript(live_server, browser, reviewer_account):
+    """With JavaScript off, the same forms post and redirect back with a message."""
+    from provenance.review.models import Annotation, Link
+    from tests.review_fixtures import build_chain
+
+    data = build_chain()
+    base = live_server.url
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, java_script_enabled=False)
+    page = context.new_page()
+    _sign_in(page, base, *reviewer_account)
+
+    # Filters are a plain GET form: the URL carries them.
+    page.goto(f"{base}/queue/")
+    page.get_by_label("Kind").select_option("republication")
+    page.get_by_role("button", name="Filter").click()
+    page.wait_for_url(re.compile(r"kind=republication"))
+    rows = page.locator(".link-row")
+    assert rows.count() == 1
+
+    # Deciding posts the form and lands back on the queue with a message.
+    rows.first.get_by_label("Reason").select_option("text_match")
+    rows.first.get_by_role("button", name="Confirm").click()
+    page.wait_for_url(re.compile(r"/queue/\?.*kind=republication"))
+    assert "Confirmed" in page.locator(".messages").inner_text()
+    assert Link.objects.get(pk=data["second"].pk).status == "confirmed"
+
+    # A note through the plain form, with the span typed in.
+    article = data["gr_article"]
+    page.goto(f"{base}/articles/{article.pk}/")
+    start = article.text.index("Islamic State")
+    page.get_by_label("From character").fill(str(start))
+    page.get_by_label("To character").fill(str(start + len("Islamic State")))
+    page.get_by_label("Note", exact=True).fill("Typed without a mouse")
+    page.get_by_role("button", name="Save note").click()
+    page.wait_for_url(re.compile(rf"/articles/{article.pk}/#note-\d+$"))
+    assert page.locator("#notes-list .note", has_text="Typed without a mouse").is_visible()
+    assert Annotation.objects.get().quote == "Islamic State"
+    context.close()

@@ -9,6 +9,7 @@ import difflib
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
+from itertools import pairwise
 
 from django.utils.dateparse import parse_datetime
 from django.utils.html import escape, format_html
@@ -41,10 +42,10 @@ def highlight(text: str, spans: list[Span], *, offset: int = 0) -> SafeString:
         if start < end:
             clipped.append((start, end, span))
     if not clipped:
-        return mark_safe(escape(text))  # noqa: S308 - escaped
+        return mark_safe(escape(text))
     bounds = sorted({0, length, *(s for s, _, _ in clipped), *(e for _, e, _ in clipped)})
     out: list[str] = []
-    for left, right in zip(bounds, bounds[1:]):
+    for left, right in pairwise(bounds):
         piece = escape(text[left:right])
         active = [span for s, e, span in clipped if s <= left and right <= e]
         if not active:
@@ -66,7 +67,7 @@ def highlight(text: str, spans: list[Span], *, offset: int = 0) -> SafeString:
             out.append(f'<a href="{escape(href)}"{attrs}>{piece}</a>')
         else:
             out.append(f"<mark{attrs}>{piece}</mark>")
-    return mark_safe("".join(out))  # noqa: S308 - every piece escaped above
+    return mark_safe("".join(out))
 
 
 # --- Evidence, normalised ----------------------------------------------------------------------
@@ -292,8 +293,8 @@ def token_diff(source: str, target: str, *, credit_names: list[str] = ()) -> Dif
             elif any(name in old.casefold() for name in names) and not any(name in new.casefold() for name in names):
                 notes.append(f"The copy replaced a credit: “{old.strip()[:80]}” → “{new.strip()[:80]}”")
     return Diff(
-        source_html=mark_safe("".join(left)),  # noqa: S308 - escaped above
-        target_html=mark_safe("".join(right)),  # noqa: S308
+        source_html=mark_safe("".join(left)),
+        target_html=mark_safe("".join(right)),
         notes=list(dict.fromkeys(notes))[:8],
         dropped=dropped, added=added, changed=changed,
     )
@@ -376,7 +377,7 @@ def chain_timeline(nodes, links, *, article_url, outlet_url, link_url) -> Timeli
             laid.append(TimelineNode(x, 30, box_w, box_h, _short(str(outlet), 24), "not in the corpus",
                                      "known from a credit", outlet_url(outlet) if outlet else "", False, i))
     edges = []
-    for left, right in zip(laid, laid[1:]):
+    for left, right in pairwise(laid):
         before, node = nodes[left.position], nodes[right.position]
         into = [link for link in links if node.article_id and link.target_id == node.article_id]
         # The link whose source is the node on the left; else any link into the node on the right.
@@ -450,8 +451,8 @@ def bar_chart(title: str, rows: list[tuple[str, str, int, int]], *, limit: int =
 
 def shared_passages(a_text: str, b_text: str, *, limit: int = 8) -> list[Passage]:
     """The passages two texts share, aligned by the detection engine, with differences marked."""
-    from provenance.detect.align import align  # noqa: PLC0415 - the plain engine, no Django
-    from provenance.detect.text import tokenize  # noqa: PLC0415
+    from provenance.detect.align import align
+    from provenance.detect.text import tokenize
 
     alignment = align(tokenize(a_text), tokenize(b_text))
     passages = []
@@ -463,3 +464,78 @@ def shared_passages(a_text: str, b_text: str, *, limit: int = 8) -> list[Passage
         passage.notes, passage.dropped, passage.added, passage.changed = diff.notes, diff.dropped, diff.added, diff.changed
         passages.append(passage)
     return passages
+
+
+# --- Page-level builders ------------------------------------------------------------------------
+
+
+def link_evidence(link) -> dict:
+    """Everything the evidence fragment shows for one link."""
+    source_names = []
+    if link.source_outlet_or_article_outlet:
+        source_names = link.source_outlet_or_article_outlet.all_names
+    credit_names = [c.get("name", "") for c in (link.evidence or {}).get("credits") or [] if isinstance(c, dict)]
+    source_title = link.source_article.title if link.source_article_id else ""
+    return {
+        "credits": link_credits(link),
+        "passages": link_passages(link, credits_names=[*source_names, *credit_names]),
+        "dates": link_dates(link),
+        "headline": headline_diff(source_title, link.target.title),
+        "containment": (link.evidence or {}).get("containment") or {},
+    }
+
+
+def article_spans(*, credits, incoming, outgoing, annotations) -> list[Span]:
+    """The marks on an article's text: its credits, the passages it reused and that others reused, notes."""
+    from django.urls import reverse
+
+    spans: list[Span] = []
+    for credit in credits:
+        label = f"Credit: {credit.name} ({credit.get_role_display()})"
+        href = reverse("outlet_detail", args=[credit.outlet.slug]) if credit.outlet else ""
+        spans.append(Span(credit.start, credit.end, "credit", label, href, f"credit-{credit.pk}"))
+    for link in incoming:
+        other = link.source_article
+        if other is not None:
+            title, href = f"Reused from {other.outlet or ''}: {other.title}", reverse("article_detail", args=[other.pk])
+        else:
+            title, href = f"Reused from {link.source_outlet}", reverse("link_detail", args=[link.pk])
+        for start, end in _sides(link, "target"):
+            spans.append(Span(start, end, "passage", title, href, f"link-{link.pk}"))
+    for link in outgoing:
+        title = f"Reused by {link.target.outlet or ''}: {link.target.title}"
+        href = reverse("article_detail", args=[link.target_id])
+        for start, end in _sides(link, "source"):
+            spans.append(Span(start, end, "reused", title, href, f"link-{link.pk}"))
+    for note in annotations:
+        if note.start is not None and note.end is not None:
+            spans.append(Span(note.start, note.end, "note", f"Note by {note.author}: {note.body[:200]}", "",
+                              f"note-{note.pk}", anchor=f"mark-note-{note.pk}"))
+    return spans
+
+
+def _sides(link, side: str) -> list[tuple[int, int]]:
+    found = []
+    for passage in (link.evidence or {}).get("passages") or []:
+        if isinstance(passage, dict):
+            start, end = _pair(passage, side)
+            if start is not None and end is not None:
+                found.append((start, end))
+    return found
+
+
+METADATA_FIELDS = (
+    ("title", "Title"), ("outlet", "Outlet"), ("published_at", "Published"),
+    ("byline", "Byline"), ("url", "URL"), ("language", "Language"),
+)
+
+
+def metadata_rows(article) -> list[dict]:
+    """Each metadata value with where it came from and how sure the parser (or reviewer) was."""
+    rows = []
+    for name, label in METADATA_FIELDS:
+        source = (article.field_sources or {}).get(name) or {}
+        rows.append({"name": name, "label": label, "value": getattr(article, name),
+                     "source": source.get("source", ""), "confidence": source.get("confidence"),
+                     "by": source.get("by", "")})
+    return rows

@@ -53,7 +53,7 @@ def query_with(context, **changes) -> str:
 
 @register.filter
 def deletable_by(annotation, user) -> bool:
-    from provenance.review.services import annotation_can_delete  # noqa: PLC0415
+    from provenance.review.services import annotation_can_delete
 
     return annotation_can_delete(annotation=annotation, user=user)
 
@@ -66,9 +66,9 @@ def reason_options():
     """The reason-code <option>s, rendered once per process (they are the same on every row)."""
     global _REASON_OPTIONS
     if _REASON_OPTIONS is None:
-        from django.utils.html import format_html, format_html_join  # noqa: PLC0415
+        from django.utils.html import format_html, format_html_join
 
-        from provenance.review.models import ReasonCode  # noqa: PLC0415
+        from provenance.review.models import ReasonCode
 
         _REASON_OPTIONS = format_html('<option value="">No reason given</option>') + format_html_join(
             "", '<option value="{}">{}</option>', ReasonCode.choices
