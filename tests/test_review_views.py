@@ -429,3 +429,33 @@ def test_it_offers_no_decisions_on_a_locked_chain_and_refuses_them(reviewer_clie
                                     {"verdict": "confirmed", "version": 1}, headers=HX)
     assert response.status_code == 409 and b"locked" in response.content
     assert Link.objects.get(pk=data["second"].pk).status == "proposed"
+
+
+def test_it_says_a_second_review_is_needed_in_two_reviewer_mode(settings, client, reviewer, second_reviewer, data):
+    settings.TWO_REVIEWER_MODE = True
+    link = data["second"]
+    client.force_login(reviewer)
+    body = client.post(reverse("link_decide", args=[link.pk]), {"verdict": "confirmed", "version": 1},
+                       headers=HX).content.decode()
+    assert "a second reviewer must agree" in body and "Proposed" in body
+    client.force_login(second_reviewer)
+    body = client.post(reverse("link_decide", args=[link.pk]), {"verdict": "confirmed", "version": 2},
+                       headers=HX).content.decode()
+    assert "a second reviewer must agree" not in body and "Confirmed" in body
+    assert Link.objects.get(pk=link.pk).status == "confirmed"
+
+
+def test_it_searches_and_filters_chains(reviewer_client, data):
+    def chain_ids(query: str) -> set[int]:
+        response = reviewer_client.get(reverse("queue") + "?show=chains&" + query)
+        assert response.status_code == 200
+        return {chain.pk for chain in response.context["page"]}
+
+    chain = data["chain"].pk
+    assert chain_ids("") == {chain}
+    assert chain_ids("q=militants") == {chain}
+    assert chain_ids("q=weather") == set()
+    assert chain_ids("outlet=rt") == {chain}
+    assert chain_ids("kind=partial") == set()
+    assert chain_ids("date_from=2015-10-06") == {chain}
+    assert chain_ids("date_from=2015-10-07") == set()

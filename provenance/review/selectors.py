@@ -71,7 +71,7 @@ def chain_prefetch() -> list:
 # text that review migration 0002 adds on PostgreSQL.
 
 
-MAX_SEARCH_MATCHES = 50_000
+MAX_SEARCH_MATCHES = 200_000  # a query matching more is cut there (ids are held in memory)
 
 
 def matching_article_ids(query: str) -> list[int]:
@@ -178,7 +178,11 @@ def queue_chains(user, filters: QueueFilters) -> QuerySet[Chain]:
         qs = qs.filter(nodes__article__upload_id=filters.upload)
     if filters.q:
         if connection.vendor == "postgresql":
-            qs = qs.filter(nodes__article_id__in=matching_article_ids(filters.q.strip()))
+            qs = qs.extra(  # noqa: S610 - constant SQL, bound parameter
+                where=["review_chain.id IN (SELECT chain_id FROM review_chainnode"
+                       " WHERE article_id IN (SELECT unnest(%s::bigint[])))"],
+                params=[matching_article_ids(filters.q.strip())],
+            )
         else:
             qs = qs.filter(nodes__article__in=article_search(articles_for(user), filters.q).values("pk"))
     # Filters across nodes/links can repeat a chain: keep each once.

@@ -5,6 +5,7 @@ caller says which version of the link it saw, and the write is a conditional UPD
 so of two reviewers deciding at once exactly one wins and the other gets DecisionConflict.
 """
 
+import logging
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -19,6 +20,8 @@ from provenance.corpus.models import Article, FieldSource, Outlet
 from provenance.review.audit import audit_record
 from provenance.review.models import Annotation, Chain, Decision, Link, ReasonCode, Verdict
 from provenance.review.selectors import queue_counters_changed
+
+logger = logging.getLogger(__name__)
 
 DECIDABLE = (Verdict.CONFIRMED, Verdict.REJECTED, Verdict.NEEDS_EVIDENCE)
 
@@ -227,6 +230,7 @@ class CorrectionResult:
     chains_created: list[Chain] = field(default_factory=list)
     chains_removed: int = 0
     chains_stale: list[Chain] = field(default_factory=list)
+    detection_error: str = ""
 
     @property
     def changed(self) -> bool:
@@ -307,7 +311,15 @@ def article_correct(
             after={name: _display(new) for name, (_old, new) in changes.items()},
         )
     result.fields = {name: (_display(old), _display(new)) for name, (old, new) in changes.items()}
-    report = detect_articles([article.pk])
+    try:
+        report = detect_articles([article.pk])
+    except Exception:  # the correction is saved; a detection failure must not lose it or show a 500
+        logger.exception("Detection failed after correcting article %s", article.pk)
+        from provenance.review.tasks import detect_articles_task  # noqa: PLC0415
+
+        transaction.on_commit(lambda: detect_articles_task.delay([article.pk]))
+        result.detection_error = "Detection could not run just now; it has been queued to run again."
+        return result
     queue_counters_changed()
     links = Link.objects.with_related().in_bulk(
         [*report.links_created, *report.links_updated, *report.links_stale]

@@ -502,7 +502,10 @@ def article_correct_view(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         return render(request, "review/article_detail.html", context, status=status)
     if result.changed:
         changed = ", ".join(f"{name}: {old} → {new}" for name, (old, new) in result.fields.items())
-        messages.success(request, f"Corrected ({changed}). Detection re-ran: {_summary(result)}.")
+        if result.detection_error:
+            messages.warning(request, f"Corrected ({changed}). {result.detection_error}")
+        else:
+            messages.success(request, f"Corrected ({changed}). Detection re-ran: {_summary(result)}.")
     else:
         messages.info(request, "Nothing to correct: the values were the same.")
     return HttpResponseRedirect(article.get_absolute_url())

@@ -40,11 +40,25 @@
     select(list[next]);
   }
 
+  function say(text) {
+    var region = document.getElementById("flash");
+    if (!region) return;
+    var p = document.createElement("p");
+    p.className = "message";
+    p.textContent = text;
+    region.replaceChildren(p);
+  }
+
   function decide(verdict) {
     var here = currentItem() || (items().length === 1 ? items()[0] : null);
-    if (!here) return;
+    if (!here) {
+      if (items().length) say("Select a link first: press j (next) or k (previous).");
+      return;
+    }
     var button = here.querySelector('button[data-verdict="' + verdict + '"]');
     if (button) button.click();
+    else if (String(here.dataset.link).indexOf("chain-") === 0) say("Press o to open the chain and decide it there.");
+    else say("Your role can read this link but not decide it.");
   }
 
   function note() {
@@ -56,8 +70,8 @@
 
   function open() {
     var here = currentItem();
-    var link = here ? here.querySelector("a.row-title, h3 a:last-of-type") : null;
-    if (here && here.querySelector("a.row-title")) link = here.querySelector("a.row-title");
+    if (!here) return;
+    var link = here.querySelector("a.row-title") || here.querySelector("h3 a:last-of-type");
     if (link) window.location.href = link.href;
   }
 

@@ -244,3 +244,35 @@ def test_it_reviews_without_javascript(live_server, browser, reviewer_account):
     assert page.locator("#notes-list .note", has_text="Typed without a mouse").is_visible()
     assert Annotation.objects.get().quote == "Islamic State"
     context.close()
+
+
+def test_it_shows_the_second_reviewer_the_first_decision(live_server, browser, reviewer_account):
+    """Two reviewers on the same chain page: the later click gets a conflict, nothing is overwritten."""
+    from provenance.review.models import Link
+    from tests.factories import PASSWORD, UserFactory
+    from tests.review_fixtures import build_chain
+
+    data = build_chain()
+    link = data["second"]
+    other = UserFactory(username="reviewer2", role="reviewer")
+    base = live_server.url
+    pages = []
+    for username in (reviewer_account[0], other.username):
+        context = browser.new_context(viewport={"width": 1280, "height": 900})
+        page = context.new_page()
+        _sign_in(page, base, username, PASSWORD)
+        page.goto(f"{base}/chains/{data['chain'].pk}/")
+        pages.append(page)
+    first, second = pages
+    first.locator(f"#link-{link.pk}-decision").get_by_role("button", name="Confirm").click()
+    first.locator(f"#link-{link.pk}-decision .badge", has_text="Confirmed").wait_for()
+    # The second reviewer's page still shows version 1.
+    second.locator(f"#link-{link.pk}-decision").get_by_role("button", name="Reject").click()
+    conflict = second.locator(f"#link-{link.pk}-decision .conflict")
+    conflict.wait_for()
+    assert "was not recorded" in conflict.inner_text()
+    assert f"{reviewer_account[0]} marked it Confirmed" in " ".join(conflict.inner_text().split())
+    stored = Link.objects.get(pk=link.pk)
+    assert stored.status == "confirmed" and stored.decided_by.username == reviewer_account[0]
+    for page in pages:
+        page.context.close()
