@@ -178,9 +178,13 @@ def queue_chains(user, filters: QueueFilters) -> QuerySet[Chain]:
         qs = qs.filter(nodes__article__upload_id=filters.upload)
     if filters.q:
         if connection.vendor == "postgresql":
-            qs = qs.extra(  # noqa: S610 - constant SQL, bound parameter
-                where=["review_chain.id IN (SELECT chain_id FROM review_chainnode"
-                       " WHERE article_id IN (SELECT unnest(%s::bigint[])))"],
+            qs = qs.extra(
+                where=[
+                    (
+                        "review_chain.id IN (SELECT chain_id FROM review_chainnode"
+                        " WHERE article_id IN (SELECT unnest(%s::bigint[])))"
+                    )
+                ],
                 params=[matching_article_ids(filters.q.strip())],
             )
         else:

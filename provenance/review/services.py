@@ -315,7 +315,7 @@ def article_correct(
         report = detect_articles([article.pk])
     except Exception:  # the correction is saved; a detection failure must not lose it or show a 500
         logger.exception("Detection failed after correcting article %s", article.pk)
-        from provenance.review.tasks import detect_articles_task  # noqa: PLC0415
+        from provenance.review.tasks import detect_articles_task
 
         transaction.on_commit(lambda: detect_articles_task.delay([article.pk]))
         result.detection_error = "Detection could not run just now; it has been queued to run again."

@@ -130,7 +130,7 @@ def test_it_reviews_the_ria_rt_global_research_chain_end_to_end(live_server, bro
     # The dashboard shows what waits for review.
     page.goto(f"{base}/")
     page.locator("#queue-counters").wait_for()
-    page.screenshot(path=str(SHOTS / "dashboard.png"), full_page=True)
+    assert int(page.locator('#queue-counters [data-counter="links"]').inner_text()) > 0
 
     # Find the RIA Novosti → RT → Global Research chain in the queue and open it.
     chain = next(
@@ -191,6 +191,12 @@ def test_it_reviews_the_ria_rt_global_research_chain_end_to_end(live_server, bro
     assert note.is_visible() and quote in note.inner_text()
     assert page.locator("#article-text .hl-note", has_text="Jordan").count() >= 1
     page.screenshot(path=str(SHOTS / "article.png"), full_page=True)
+
+    # Back on the dashboard, the decision is among the recent ones.
+    page.goto(f"{base}/")
+    page.locator("#recent-heading").wait_for()
+    assert "confirmed" in page.locator("section", has=page.locator("#recent-heading")).inner_text().lower()
+    page.screenshot(path=str(SHOTS / "dashboard.png"), full_page=True)
 
     # The same chain page on a phone-sized screen.
     phone = browser.new_context(viewport={"width": 390, "height": 844}, device_scale_factor=1)

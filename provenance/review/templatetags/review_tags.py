@@ -79,6 +79,6 @@ def reason_options():
 @register.filter
 def awaiting_second_review(link) -> bool:
     """In two-reviewer mode: one reviewer decided, the status waits for a second one to agree."""
-    from django.conf import settings  # noqa: PLC0415
+    from django.conf import settings
 
     return bool(settings.TWO_REVIEWER_MODE and link.status == "proposed" and link.decided_by_id)
