@@ -130,8 +130,10 @@ CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE = {
     "sweep-stuck-uploads": {"task": "provenance.corpus.tasks.sweep_stuck_uploads", "schedule": 300.0},
 }
-# An upload still queued or processing after this many seconds is re-queued by the sweep.
-UPLOAD_STUCK_AFTER = env_int("UPLOAD_STUCK_AFTER", 1800)
+# An upload still queued or processing after this many seconds is re-queued by the sweep. A task runs
+# at most CELERY_TASK_TIME_LIMIT before it is killed (past the soft limit it re-queues itself), so an
+# upload "processing" for longer than that has lost its worker.
+UPLOAD_STUCK_AFTER = env_int("UPLOAD_STUCK_AFTER", CELERY_TASK_TIME_LIMIT + 60)
 
 # --- Auth -----------------------------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [

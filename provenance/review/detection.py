@@ -36,8 +36,11 @@ from provenance.review.models import Chain, ChainLink, ChainNode, Link, Verdict
 
 MAX_CANDIDATES = 25
 MIN_SHARED_ROWS = 1
+MAX_WEAK_CANDIDATES = 5
 MIN_SHARED_TOPICS = 4
 MAX_VALUE_ARTICLES = 50
+# Topic word pairs are weaker evidence: one shared by more articles than this is too common to count.
+MAX_TOPIC_ARTICLES = 20
 # An anchor found in this many articles of one outlet is that outlet's boilerplate.
 BOILERPLATE_MIN_ARTICLES = 15
 BOILERPLATE_SCAN = 200
@@ -152,20 +155,26 @@ class _Run:
         return self._rank(_shared_rows(article_id, rows))
 
     @staticmethod
-    def _rank(shared: list[tuple[int, int]]) -> list[int]:
-        found: dict[int, int] = defaultdict(int)
+    def _rank(shared: list[tuple[int, int, int]]) -> list[int]:
+        found: dict[int, float] = defaultdict(float)
         topics: dict[int, int] = defaultdict(int)
-        for other, band in shared:
+        rarest: dict[int, int] = {}
+        for other, band, sharing in shared:
             if band >= TOPIC_BAND_BASE:
                 topics[other] += 1
             else:
                 found[other] += 1
+                rarest[other] = min(rarest.get(other, sharing), sharing)
         # A shared passage anchor (or LSH band) makes a candidate; so do many shared topic word pairs.
         for other, n in topics.items():
             if n >= MIN_SHARED_TOPICS:
                 found[other] += n / MIN_SHARED_TOPICS
-        ranked = sorted((n, other) for other, n in found.items() if n >= MIN_SHARED_ROWS)
-        return [other for _, other in reversed(ranked[-MAX_CANDIDATES:])]
+        strong = sorted(((n, other) for other, n in found.items() if n > 1), reverse=True)
+        # One shared anchor alone is weak (a stock phrase can give it): keep the few rarest.
+        weak = sorted((rarest.get(other, 0), other) for other, n in found.items() if MIN_SHARED_ROWS <= n <= 1)
+        ranked = [other for _, other in strong[:MAX_CANDIDATES]]
+        ranked += [other for _, other in weak[: max(0, min(MAX_WEAK_CANDIDATES, MAX_CANDIDATES - len(ranked)))]]
+        return ranked
 
     def boilerplate_mask(self, article_id: int) -> np.ndarray:
         """Words of the article covered by anchors that many articles of its outlet share."""
@@ -250,7 +259,7 @@ class _Run:
         return self.pair(x.id, y.id)
 
 
-def _shared_rows_many(rows_of: dict[int, list[tuple[int, int]]]) -> dict[int, list[tuple[int, int]]]:
+def _shared_rows_many(rows_of: dict[int, list[tuple[int, int]]]) -> dict[int, list[tuple[int, int, int]]]:
     """_shared_rows for many articles in one PostgreSQL query (fewer round trips, same probes)."""
     table = ArticleFingerprint._meta.db_table
     owners: dict[tuple[int, int], set[int]] = defaultdict(set)
@@ -277,16 +286,18 @@ def _shared_rows_many(rows_of: dict[int, list[tuple[int, int]]]) -> dict[int, li
         for article_id in owners[(band, value)]:
             rest = [o for o in others if o != article_id]
             # LIMIT 52 read the article itself at most once: 51 others means "more than 50".
-            if len(rest) > MAX_VALUE_ARTICLES or len(others) > MAX_VALUE_ARTICLES + 1:
+            limit = MAX_TOPIC_ARTICLES if band >= TOPIC_BAND_BASE else MAX_VALUE_ARTICLES
+            if len(rest) > limit or len(others) > MAX_VALUE_ARTICLES + 1:
                 continue
-            out[article_id].extend((o, band) for o in rest)
-    everyone = {o for pairs in out.values() for o, _ in pairs}
+            out[article_id].extend((o, band, len(rest)) for o in rest)
+    everyone = {o for rows in out.values() for o, _, _ in rows}
     visible = set(Article.objects.filter(id__in=everyone, hidden=False).values_list("id", flat=True))
-    return {article_id: [(o, b) for o, b in pairs if o in visible] for article_id, pairs in out.items()}
+    return {article_id: [row for row in rows if row[0] in visible] for article_id, rows in out.items()}
 
 
-def _shared_rows(article_id: int, rows: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """(article, band) of every visible article holding one of these (band, value) rows.
+def _shared_rows(article_id: int, rows: list[tuple[int, int]]) -> list[tuple[int, int, int]]:
+    """(article, band, how many articles share the value) for every visible article holding one of
+    these (band, value) rows.
 
     Exact (band, value) probes of the index, each reading at most MAX_VALUE_ARTICLES + 1 rows, so
     the cost does not grow with the corpus; values that more articles share (stock phrases, common
@@ -325,15 +336,15 @@ def _shared_rows(article_id: int, rows: list[tuple[int, int]]) -> list[tuple[int
                 for band, value, other in cursor.fetchall():
                     matched[(band, value)].append(other)
     out = [
-        (other, band)
+        (other, band, len(others))
         for (band, value), others in matched.items()
-        if len(others) <= MAX_VALUE_ARTICLES
+        if len(others) <= (MAX_TOPIC_ARTICLES if band >= TOPIC_BAND_BASE else MAX_VALUE_ARTICLES)
         for other in others
     ]
     visible = set(
-        Article.objects.filter(id__in={other for other, _ in out}, hidden=False).values_list("id", flat=True)
+        Article.objects.filter(id__in={other for other, _, _ in out}, hidden=False).values_list("id", flat=True)
     )
-    return [(other, band) for other, band in out if other in visible]
+    return [row for row in out if row[0] in visible]
 
 
 def _attribution_proposals(target: ArticleData, text_sources: list[PairResult], directory) -> list[_Proposal]:
@@ -615,10 +626,21 @@ def detect_articles(article_ids, *, thresholds: Thresholds = DEFAULT_THRESHOLDS)
     present = [i for i in ids if i in run.articles]
     with transaction.atomic():
         _store_fingerprints(run, present)
-        affected: set[int] = set(present)
         run.prefetch_candidates(present)
-        for article_id in present:
-            affected.update(run.candidates(article_id))
+        found = {article_id: run.candidates(article_id) for article_id in present}
+        run.load({other for others in found.values() for other in others})
+        run.find_boilerplate(run.articles)
+        # A candidate's own links change only if a new article may be its source: only those
+        # candidates are recomputed as targets (the others just serve as candidate sources).
+        affected: set[int] = set(present)
+        found_by: dict[int, set[int]] = defaultdict(set)
+        for article_id, others in found.items():
+            for other in others:
+                if other in run.articles and other not in present:
+                    pair = run.pair(article_id, other)
+                    if pair.kind and pair.target.id == other:
+                        affected.add(other)
+                        found_by[other].add(article_id)
         # Articles linked to these ones before: their links may have to go.
         affected.update(
             Link.objects.filter(source_article_id__in=ids).values_list("target_id", flat=True)
@@ -628,12 +650,12 @@ def detect_articles(article_ids, *, thresholds: Thresholds = DEFAULT_THRESHOLDS)
         )
         run.load(affected)
         targets = {i for i in affected if i in run.articles}
-        # The new articles look for candidates in the index. An article they touch keeps its other
-        # candidates: its current text sources (its links) plus the new articles that found it.
-        found_by: dict[int, set[int]] = defaultdict(set)
-        for article_id in present:
-            for other in run.candidates(article_id):
-                found_by[other].add(article_id)
+        # An article the new ones touch keeps its other candidates: its current text sources (its
+        # links) plus the new articles that may be its source.
+        for target_id in targets - set(present):
+            for article_id in present:
+                if target_id in found.get(article_id, ()):
+                    found_by[target_id].add(article_id)
         linked: dict[int, set[int]] = defaultdict(set)
         for target_id, source_id in Link.objects.filter(
             target_id__in=targets - set(present), source_article_id__isnull=False

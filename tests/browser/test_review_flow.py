@@ -44,6 +44,11 @@ def browser():
             yield instance
         finally:
             instance.close()
+            # ORM queries made while Playwright's loop runs get a connection of their own (asgiref's
+            # context-local storage): close it here, or PostgreSQL refuses to drop the test database.
+            from django.db import connections
+
+            connections.close_all()
 
 
 @pytest.fixture
