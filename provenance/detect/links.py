@@ -2,9 +2,12 @@
 choice among several candidate sources of one article (siblings are not each other's source).
 """
 
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Callable
+
+from rapidfuzz import fuzz, process
 
 from provenance.detect.align import Alignment
 from provenance.detect.credits import MENTION, PHOTO_CREDIT, REPUBLISHED_FROM, SOURCE, Credit
@@ -39,6 +42,14 @@ class Thresholds:
     # A partial copy needs this much evidence of direction (dates beyond their uncertainty, a credit,
     # wire copy, clear containment asymmetry): two same-day copies of one story are siblings, not links.
     partial_min_direction: float = 0.75
+    # Paraphrase: share of the target's sentences with a near match (rapidfuzz token-set ratio over
+    # content words >= sentence_ratio) in some sentence of the source. A target sharing no passage of
+    # min_tile_words is still linked when this share and its content-word containment are both high
+    # (short rewritten wire stories); and it is a republication when nearly every sentence matches.
+    sentence_ratio: float = 60.0
+    paraphrase_sentences: float = 0.5
+    paraphrase_words: float = 0.5
+    republication_sentences: float = 0.9
 
 
 DEFAULT_THRESHOLDS = Thresholds()
@@ -57,6 +68,36 @@ class ArticleData:
     date_uncertainty_hours: float | None = None
     credits: list[Credit] = field(default_factory=list)
     tokens: Tokens | None = None
+    _sentences: list[str] | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def sentences(self) -> list[str]:
+        """The content words of each sentence of at least four content words (for paraphrase matching)."""
+        if self._sentences is None:
+            self._sentences = content_sentences(self.text)
+        return self._sentences
+
+
+_SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+|\n+")
+_WORD = re.compile(r"\w+")
+
+
+def content_sentences(text: str) -> list[str]:
+    out = []
+    for sentence in _SENTENCE_BREAK.split(text):
+        words = [w for w in _WORD.findall(sentence.casefold()) if w not in STOPWORDS]
+        if len(words) >= 4:
+            out.append(" ".join(words))
+    return out
+
+
+def sentence_match(target: ArticleData, source: ArticleData, ratio: float) -> float:
+    """Share of the target's sentences with a near match (token-set ratio >= ratio) in the source."""
+    ts, ss = target.sentences, source.sentences
+    if not ts or not ss:
+        return 0.0
+    best = process.cdist(ts, ss, scorer=fuzz.token_set_ratio, score_cutoff=ratio, workers=1).max(axis=1)
+    return float((best >= ratio).mean())
 
 
 @dataclass
@@ -71,10 +112,17 @@ class PairResult:
     word_containment: float  # share of the target's content words found in the source
     kind: str | None = None
     score: float = 0.0
+    _sentence_share: dict = field(default_factory=dict, repr=False)
 
     @property
     def target_shared(self) -> float:
         return self.alignment.b_in_a
+
+    def sentence_share(self, ratio: float) -> float:
+        """Share of the target's sentences with a near match in the source (computed when first asked)."""
+        if ratio not in self._sentence_share:
+            self._sentence_share[ratio] = sentence_match(self.target, self.source, ratio)
+        return self._sentence_share[ratio]
 
 
 def _content_containment(target: Tokens, source: Tokens) -> float:
@@ -149,20 +197,26 @@ def classify(pair: PairResult, thresholds: Thresholds = DEFAULT_THRESHOLDS) -> t
     longest = pair.alignment.longest
     credited = any(c.outlet_id == pair.source.outlet_id and c.role in (REPUBLISHED_FROM, SOURCE)
                    for c in pair.target.credits) if pair.source.outlet_id else False
-    if longest < thresholds.min_tile_words and shared < thresholds.partial_shared and not credited:
+    directed = pair.direction_score >= thresholds.partial_min_direction
+    # Paraphrase evidence is only read when the words and the direction could make a link of it.
+    sentences = 0.0
+    if directed and words >= min(thresholds.paraphrase_words, thresholds.republication_words):
+        sentences = pair.sentence_share(thresholds.sentence_ratio)
+    paraphrase = directed and words >= thresholds.paraphrase_words and sentences >= thresholds.paraphrase_sentences
+    if longest < thresholds.min_tile_words and shared < thresholds.partial_shared and not credited and not paraphrase:
         return None, 0.0
-    if words >= thresholds.republication_words and shared >= thresholds.republication_shared:
-        kind = REPUBLICATION
-    elif (
-        words >= thresholds.partial_words
-        and pair.direction_score >= thresholds.partial_min_direction
+    if words >= thresholds.republication_words and (
+        shared >= thresholds.republication_shared or (directed and sentences >= thresholds.republication_sentences)
     ):
+        kind = REPUBLICATION
+    elif (words >= thresholds.partial_words and directed) or paraphrase:
         kind = PARTIAL
     elif credited and shared > 0:
         kind = PARTIAL
     else:
         return None, 0.0
-    score = 0.35 + 0.4 * min(1.0, shared / 0.6) + 0.15 * min(1.0, words) + (0.1 if credited else 0.0)
+    evidence = max(shared / 0.6, sentences * 0.8)
+    score = 0.35 + 0.4 * min(1.0, evidence) + 0.15 * min(1.0, words) + (0.1 if credited else 0.0)
     return kind, round(min(1.0, score), 3)
 
 

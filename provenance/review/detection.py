@@ -14,12 +14,12 @@ from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from provenance.corpus.models import Article, ArticleFingerprint, Credit
+from provenance.corpus.models import Article, Credit
 from provenance.corpus.outlets import outlet_directory
 from provenance.detect.align import align
 from provenance.detect.chains import Edge, build_chains
 from provenance.detect.credits import REPUBLISHED_FROM, SOURCE, find_credits, mark_inherited
-from provenance.detect.fingerprints import ANCHOR_BAND_BASE, SHINGLE, TOPIC_BAND_BASE, Fingerprint, fingerprint
+from provenance.detect.fingerprints import SHINGLE, TOPIC_BAND_BASE, Fingerprint, fingerprint
 from provenance.detect.links import (
     ATTRIBUTION,
     DEFAULT_THRESHOLDS,
@@ -32,18 +32,18 @@ from provenance.detect.links import (
     text_reasons,
 )
 from provenance.detect.text import tokenize
+from provenance.review.fingerprint_index import (
+    index_common_in_outlet,
+    index_shared_rows,
+    index_shared_rows_many,
+    index_store,
+)
 from provenance.review.models import Chain, ChainLink, ChainNode, Link, Verdict
 
 MAX_CANDIDATES = 25
 MIN_SHARED_ROWS = 1
 MAX_WEAK_CANDIDATES = 5
 MIN_SHARED_TOPICS = 4
-MAX_VALUE_ARTICLES = 50
-# Topic word pairs are weaker evidence: one shared by more articles than this is too common to count.
-MAX_TOPIC_ARTICLES = 20
-# An anchor found in this many articles of one outlet is that outlet's boilerplate.
-BOILERPLATE_MIN_ARTICLES = 15
-BOILERPLATE_SCAN = 200
 MAX_GROUP = 3000
 
 
@@ -144,7 +144,7 @@ class _Run:
         todo = [i for i in article_ids if i in self.articles and i not in self.candidate_cache]
         if connection.vendor != "postgresql" or len(todo) < 2:
             return
-        shared = _shared_rows_many({i: self.print_of(i).rows() for i in todo})
+        shared = index_shared_rows_many({i: self.print_of(i).rows() for i in todo})
         for article_id in todo:
             self.candidate_cache[article_id] = self._rank(shared.get(article_id, []))
 
@@ -152,7 +152,7 @@ class _Run:
         rows = self.print_of(article_id).rows()
         if not rows:
             return []
-        return self._rank(_shared_rows(article_id, rows))
+        return self._rank(index_shared_rows(article_id, rows))
 
     @staticmethod
     def _rank(shared: list[tuple[int, int, int]]) -> list[int]:
@@ -198,45 +198,8 @@ class _Run:
                     (a.band, a.value) for a in self.print_of(i).anchors if seen[a.value] > 1
                 )
         common: set[int] = set()
-        table, articles = ArticleFingerprint._meta.db_table, Article._meta.db_table
-        with connection.cursor() as cursor:
-            for outlet_id, rows in by_outlet.items():
-                rows = sorted(rows)
-                if not rows:
-                    continue
-                if connection.vendor == "postgresql":
-                    # Each value reads a bounded number of rows, whatever the corpus size.
-                    cursor.execute(
-                        f"""
-                        SELECT q.value FROM unnest(%s::integer[], %s::bigint[]) AS q(band, value)
-                        CROSS JOIN LATERAL (
-                            SELECT 1 FROM (
-                                SELECT f.article_id FROM {table} f
-                                WHERE f.band = q.band AND f.value = q.value LIMIT {BOILERPLATE_SCAN}
-                            ) s JOIN {articles} a ON a.id = s.article_id
-                            WHERE a.outlet_id = %s LIMIT %s
-                        ) m
-                        GROUP BY q.value HAVING COUNT(*) >= %s
-                        """,
-                        [[b for b, _ in rows], [v for _, v in rows], outlet_id, BOILERPLATE_MIN_ARTICLES,
-                         BOILERPLATE_MIN_ARTICLES],
-                    )
-                    common.update(value for (value,) in cursor.fetchall())
-                    continue
-                for start in range(0, len(rows), 400):
-                    chunk = rows[start : start + 400]
-                    cursor.execute(
-                        f"""
-                        WITH q(band, value) AS (VALUES {", ".join(["(%s, %s)"] * len(chunk))})
-                        SELECT f.value FROM {table} f
-                        JOIN q ON f.band = q.band AND f.value = q.value
-                        JOIN {articles} a ON a.id = f.article_id
-                        WHERE a.outlet_id = %s
-                        GROUP BY f.value HAVING COUNT(DISTINCT f.article_id) >= %s
-                        """,
-                        [x for row in chunk for x in row] + [outlet_id, BOILERPLATE_MIN_ARTICLES],
-                    )
-                    common.update(value for (value,) in cursor.fetchall())
+        for outlet_id, rows in by_outlet.items():
+            common |= index_common_in_outlet(outlet_id, sorted(rows))
         for i in todo:
             mask = np.zeros(len(self.articles[i].tokens), dtype=bool)
             if common and self.articles[i].outlet_id:
@@ -257,94 +220,6 @@ class _Run:
 
     def relate(self, x: ArticleData, y: ArticleData) -> PairResult:
         return self.pair(x.id, y.id)
-
-
-def _shared_rows_many(rows_of: dict[int, list[tuple[int, int]]]) -> dict[int, list[tuple[int, int, int]]]:
-    """_shared_rows for many articles in one PostgreSQL query (fewer round trips, same probes)."""
-    table = ArticleFingerprint._meta.db_table
-    owners: dict[tuple[int, int], set[int]] = defaultdict(set)
-    for article_id, rows in rows_of.items():
-        for row in rows:
-            owners[row].add(article_id)
-    keys = list(owners)
-    matched: dict[tuple[int, int], list[int]] = {}
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"""
-            SELECT q.band, q.value, m.article_id
-            FROM unnest(%s::integer[], %s::bigint[]) AS q(band, value)
-            CROSS JOIN LATERAL (
-                SELECT f.article_id FROM {table} f WHERE f.band = q.band AND f.value = q.value LIMIT %s
-            ) m
-            """,
-            [[band for band, _ in keys], [value for _, value in keys], MAX_VALUE_ARTICLES + 2],
-        )
-        for band, value, other in cursor.fetchall():
-            matched.setdefault((band, value), []).append(other)
-    out: dict[int, list[tuple[int, int]]] = defaultdict(list)
-    for (band, value), others in matched.items():
-        for article_id in owners[(band, value)]:
-            rest = [o for o in others if o != article_id]
-            # LIMIT 52 read the article itself at most once: 51 others means "more than 50".
-            limit = MAX_TOPIC_ARTICLES if band >= TOPIC_BAND_BASE else MAX_VALUE_ARTICLES
-            if len(rest) > limit or len(others) > MAX_VALUE_ARTICLES + 1:
-                continue
-            out[article_id].extend((o, band, len(rest)) for o in rest)
-    everyone = {o for rows in out.values() for o, _, _ in rows}
-    visible = set(Article.objects.filter(id__in=everyone, hidden=False).values_list("id", flat=True))
-    return {article_id: [row for row in rows if row[0] in visible] for article_id, rows in out.items()}
-
-
-def _shared_rows(article_id: int, rows: list[tuple[int, int]]) -> list[tuple[int, int, int]]:
-    """(article, band, how many articles share the value) for every visible article holding one of
-    these (band, value) rows.
-
-    Exact (band, value) probes of the index, each reading at most MAX_VALUE_ARTICLES + 1 rows, so
-    the cost does not grow with the corpus; values that more articles share (stock phrases, common
-    names) are left out, since they point at nothing in particular.
-    """
-    table = ArticleFingerprint._meta.db_table
-    matched: dict[tuple[int, int], list[int]] = defaultdict(list)
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            # Two array parameters rather than hundreds of scalars: no client-side query building.
-            cursor.execute(
-                f"""
-                SELECT q.band, q.value, m.article_id
-                FROM unnest(%s::integer[], %s::bigint[]) AS q(band, value)
-                CROSS JOIN LATERAL (
-                    SELECT f.article_id FROM {table} f
-                    WHERE f.band = q.band AND f.value = q.value AND f.article_id <> %s LIMIT %s
-                ) m
-                """,
-                [[band for band, _ in rows], [value for _, value in rows], article_id, MAX_VALUE_ARTICLES + 1],
-            )
-            for band, value, other in cursor.fetchall():
-                matched[(band, value)].append(other)
-        else:
-            for start in range(0, len(rows), 400):
-                chunk = rows[start : start + 400]
-                values_sql = ", ".join(["(%s, %s)"] * len(chunk))
-                cursor.execute(
-                    f"""
-                    WITH q(band, value) AS (VALUES {values_sql})
-                    SELECT f.band, f.value, f.article_id FROM q
-                    JOIN {table} f ON f.band = q.band AND f.value = q.value AND f.article_id <> %s
-                    """,
-                    [x for row in chunk for x in row] + [article_id],
-                )
-                for band, value, other in cursor.fetchall():
-                    matched[(band, value)].append(other)
-    out = [
-        (other, band, len(others))
-        for (band, value), others in matched.items()
-        if len(others) <= (MAX_TOPIC_ARTICLES if band >= TOPIC_BAND_BASE else MAX_VALUE_ARTICLES)
-        for other in others
-    ]
-    visible = set(
-        Article.objects.filter(id__in={other for other, _, _ in out}, hidden=False).values_list("id", flat=True)
-    )
-    return [row for row in out if row[0] in visible]
 
 
 def _attribution_proposals(target: ArticleData, text_sources: list[PairResult], directory) -> list[_Proposal]:
@@ -499,21 +374,7 @@ def _store_credits(articles: list[ArticleData]) -> int:
 
 
 def _store_fingerprints(run: _Run, ids: list[int]) -> None:
-    ArticleFingerprint.objects.filter(article_id__in=ids).delete()
-    if connection.vendor == "postgresql":
-        # COPY is several times faster than INSERT for the ~200 rows each article has.
-        with connection.cursor() as cursor:
-            with cursor.cursor.copy(
-                f"COPY {ArticleFingerprint._meta.db_table} (article_id, band, value) FROM STDIN"
-            ) as copy:
-                for i in ids:
-                    for band, value in run.print_of(i).rows():
-                        copy.write_row((i, band, value))
-        return
-    ArticleFingerprint.objects.bulk_create(
-        [ArticleFingerprint(article_id=i, band=band, value=value) for i in ids for band, value in run.print_of(i).rows()],
-        batch_size=2000,
-    )
+    index_store({i: run.print_of(i).rows() for i in ids})
 
 
 def _group(seed: set[int]) -> tuple[set[int], list[Link]]:

@@ -66,11 +66,12 @@ def reason_options():
     """The reason-code <option>s, rendered once per process (they are the same on every row)."""
     global _REASON_OPTIONS
     if _REASON_OPTIONS is None:
-        from django.utils.html import format_html, format_html_join
+        from django.utils.html import format_html_join
+        from django.utils.safestring import mark_safe
 
         from provenance.review.models import ReasonCode
 
-        _REASON_OPTIONS = format_html('<option value="">No reason given</option>') + format_html_join(
+        _REASON_OPTIONS = mark_safe('<option value="">No reason given</option>') + format_html_join(
             "", '<option value="{}">{}</option>', ReasonCode.choices
         )
     return _REASON_OPTIONS
@@ -82,3 +83,15 @@ def awaiting_second_review(link) -> bool:
     from django.conf import settings
 
     return bool(settings.TWO_REVIEWER_MODE and link.status == "proposed" and link.decided_by_id)
+
+
+@register.filter
+def published(value, uncertainty_hours=None) -> str:
+    """A publication date as precise as it is known: the day alone when only the day is (±12 h or more)."""
+    if not value:
+        return ""
+    from django.utils.dateformat import format as date_format
+    from django.utils.timezone import localtime
+
+    day_only = uncertainty_hours is not None and float(uncertainty_hours) >= 12
+    return date_format(localtime(value), "j M Y" if day_only else "j M Y H:i")
