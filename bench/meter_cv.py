@@ -30,6 +30,11 @@ GRID = {
     "republication_shared": [0.2, 0.3, 0.4],
     "partial_shared": [0.04, 0.08, 0.12],
     "min_tile_words": [7, 9, 12],
+    # Paraphrase: sentence-level near matches (rapidfuzz token-set ratio >= sentence_ratio).
+    "paraphrase_words": [0.4, 0.5, 0.6],
+    "paraphrase_sentences": [0.4, 0.5, 0.6],
+    "sentence_ratio": [55.0, 60.0],
+    "republication_sentences": [0.8, 0.9, 1.01],
 }
 CLASSES = ("republication", "partial", "none")
 

@@ -177,6 +177,49 @@ def test_it_picks_the_direction_without_dates():
     assert "the source holds more of the shared story than the copy" in pair.direction_reasons
 
 
+KYLIE_WIRE = (
+    "Pop star Kylie Minogue has cancelled her Glasgow concert after falling ill with flu, promoters announced "
+    "on Tuesday. Fans holding tickets for the Hydro show will receive full refunds from the box office. The "
+    "singer is expected to resume her European tour in Manchester next week. Her spokesman said doctors had "
+    "ordered complete rest for several days."
+)
+# The same story in the newspaper's own words: not one run of five words in common with the wire copy.
+KYLIE_REWRITE = (
+    "Kylie Minogue axed her Glasgow gig on Tuesday because flu struck the pop star. Promoters confirmed "
+    "ticket holders get refunds for the Hydro show at the box office. Manchester will see the singer resume "
+    "her European tour next week. Doctors ordered several days of complete rest, her spokesman told reporters."
+)
+KYLIE_EXTRA = (
+    " The Australian singer last played Scotland in 2019 and sold out three nights in a row. Local hotels said "
+    "bookings for the weekend had already been cancelled by hundreds of visitors. A new date has not been set."
+)
+
+
+def test_it_links_a_rewritten_wire_story_by_its_sentences():
+    day = datetime(1999, 8, 8, 12, tzinfo=timezone.utc)
+    wire = article(1, KYLIE_WIRE, 1, "Press Association", kind="wire", published=day)
+    rewrite = article(2, KYLIE_REWRITE, 2, "The Sun", published=day + timedelta(days=1))
+    pair = compare(rewrite, wire, align(rewrite.tokens, wire.tokens))
+    assert pair.alignment.longest < 5 and pair.alignment.shared_words == 0
+    assert (pair.source.id, pair.target.id, pair.kind) == (1, 2, "republication")
+    assert pair.sentence_share(60.0) == 1.0
+    # With new material of its own, the rewrite is a partial copy.
+    longer = article(3, KYLIE_REWRITE + KYLIE_EXTRA, 2, "The Sun", published=day + timedelta(days=1))
+    pair = compare(wire, longer, align(wire.tokens, longer.tokens))
+    assert (pair.source.id, pair.target.id, pair.kind) == (1, 3, "partial")
+
+
+def test_it_does_not_link_paraphrases_without_a_wire_source_shortly_before():
+    day = datetime(1999, 8, 8, 12, tzinfo=timezone.utc)
+    rewrite = article(2, KYLIE_REWRITE, 2, "The Sun", published=day + timedelta(days=1))
+    # Two newspapers telling one story in their own words are not linked on paraphrase alone...
+    other = article(1, KYLIE_WIRE, 3, "Daily Mirror", kind="newspaper", published=day)
+    assert compare(other, rewrite, align(other.tokens, rewrite.tokens)).kind is None
+    # ...nor is a wire story published long before (a later retelling, not a rewrite of that copy).
+    old = article(1, KYLIE_WIRE, 1, "Press Association", kind="wire", published=day - timedelta(days=5))
+    assert compare(old, rewrite, align(old.tokens, rewrite.tokens)).kind is None
+
+
 def test_it_does_not_link_siblings_that_copy_one_source():
     day = datetime(1999, 8, 8, 12, tzinfo=timezone.utc)
     wire = article(1, WIRE, 1, "Press Association", kind="wire", published=day)

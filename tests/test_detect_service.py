@@ -208,3 +208,28 @@ def test_it_does_not_count_an_outlets_boilerplate_as_shared_text(outlets):
         ids.append(add_article(f"{body}\n\n{disclaimer}", outlet="Global Research", published="2015-10-06T12:00").id)
     detect_articles(ids)
     assert not Link.objects.filter(source_article__isnull=False).exists()
+
+
+BRIEF_WIRE = (
+    "Pop star Kylie Minogue has cancelled her Glasgow concert after falling ill with flu, promoters announced "
+    "on Tuesday. Fans holding tickets for the Hydro show will receive full refunds from the box office. The "
+    "singer is expected to resume her European tour in Manchester next week. Her spokesman said doctors had "
+    "ordered complete rest for several days. The Australian performer thanked Scottish fans for their patience."
+)
+# A news brief rewriting the wire copy: no run of five words in common, a few topic word pairs.
+BRIEF = (
+    "Kylie Minogue axed her Glasgow gig on Tuesday because flu struck the pop star. Promoters confirmed "
+    "ticket holders get refunds for the Hydro show at the box office."
+)
+
+
+def test_it_finds_the_wire_source_of_a_rewritten_news_brief(outlets):
+    wire = add_article(BRIEF_WIRE, outlet="Press Association", published="1999-08-10T09:00:00")
+    brief = add_article(BRIEF, outlet="The Sun", published="1999-08-11T06:00:00")
+    detect_articles([wire.id, brief.id])
+    link = Link.objects.get(target=brief)
+    assert (link.source_article_id, link.kind) == (wire.id, "partial")
+    # A rewrite two weeks later is no rewrite of that wire copy (it copies the brief word for word).
+    later = add_article(BRIEF + " A new date has not been set.", outlet="The Sun", published="1999-08-24T06:00:00")
+    detect_articles([later.id])
+    assert list(Link.objects.filter(target=later).values_list("source_article_id", flat=True)) == [brief.id]

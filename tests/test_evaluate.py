@@ -78,10 +78,10 @@ def test_it_scores_meter_style_truth():
 @pytest.mark.skipif(not METER.is_dir(), reason="the METER showbiz set is not at /work/shared/eval/meter-showbiz")
 def test_it_evaluates_meter_with_dates(tmp_path):
     result = evaluate(tmp_path, METER / "manifest.csv", METER / "truth.json")
-    # Floors at the figures measured (docs/benchmarks.md); the targets (F1 0.90, macro-F1 0.75)
-    # are not reached yet.
-    assert result["f1"] >= 0.70
-    assert result["macro_f1"] >= 0.55
+    # Floors just under the figures measured (docs/benchmarks.md: F1 0.813, macro-F1 0.640); the
+    # issue's targets (F1 0.90, macro-F1 0.75) are not reached yet.
+    assert result["f1"] >= 0.80
+    assert result["macro_f1"] >= 0.62
     assert result["direction_accuracy"] >= 0.99
     assert result["sibling_links"] == 0
 
@@ -92,4 +92,5 @@ def test_it_evaluates_meter_with_dates(tmp_path):
 def test_it_evaluates_meter_without_dates(tmp_path):
     result = evaluate(tmp_path, METER / "manifest.csv", METER / "truth.json", "--no-dates")
     assert result["direction_accuracy"] >= 0.90
-    assert result["f1"] >= 0.60
+    assert result["f1"] >= 0.72  # measured 0.741
+    assert result["macro_f1"] >= 0.58  # measured 0.604

@@ -44,12 +44,15 @@ class Thresholds:
     partial_min_direction: float = 0.75
     # Paraphrase: share of the target's sentences with a near match (rapidfuzz token-set ratio over
     # content words >= sentence_ratio) in some sentence of the source. A target sharing no passage of
-    # min_tile_words is still linked when this share and its content-word containment are both high
-    # (short rewritten wire stories); and it is a republication when nearly every sentence matches.
+    # min_tile_words is still a partial copy of a wire agency's story published before it (within
+    # paraphrase_window_hours when both dates are known) when this share and its content-word
+    # containment are both high: newspapers rewrite wire copy. Two non-wire retellings of one story
+    # are not linked on paraphrase alone. Nearly every sentence matching makes a republication.
     sentence_ratio: float = 60.0
-    paraphrase_sentences: float = 0.5
-    paraphrase_words: float = 0.5
+    paraphrase_sentences: float = 0.4
+    paraphrase_words: float = 0.4
     republication_sentences: float = 0.9
+    paraphrase_window_hours: float = 72.0
 
 
 DEFAULT_THRESHOLDS = Thresholds()
@@ -191,6 +194,16 @@ def direction(x: ArticleData, y: ArticleData, alignment: Alignment) -> tuple[flo
     return score, reasons
 
 
+def _wire_before(source: ArticleData, target: ArticleData, window_hours: float) -> bool:
+    """The source is a wire agency's article published before the target, within the window if dated."""
+    if source.outlet_kind != "wire" or target.outlet_kind == "wire":
+        return False
+    if source.published_at and target.published_at:
+        gap = (target.published_at - source.published_at).total_seconds() / 3600
+        return 0 <= gap <= window_hours
+    return True
+
+
 def classify(pair: PairResult, thresholds: Thresholds = DEFAULT_THRESHOLDS) -> tuple[str | None, float]:
     shared = pair.alignment.b_in_a
     words = pair.word_containment
@@ -198,11 +211,16 @@ def classify(pair: PairResult, thresholds: Thresholds = DEFAULT_THRESHOLDS) -> t
     credited = any(c.outlet_id == pair.source.outlet_id and c.role in (REPUBLISHED_FROM, SOURCE)
                    for c in pair.target.credits) if pair.source.outlet_id else False
     directed = pair.direction_score >= thresholds.partial_min_direction
+    wire_before = _wire_before(pair.source, pair.target, thresholds.paraphrase_window_hours)
     # Paraphrase evidence is only read when the words and the direction could make a link of it.
     sentences = 0.0
     if directed and words >= min(thresholds.paraphrase_words, thresholds.republication_words):
         sentences = pair.sentence_share(thresholds.sentence_ratio)
-    paraphrase = directed and words >= thresholds.paraphrase_words and sentences >= thresholds.paraphrase_sentences
+    paraphrase = (
+        directed and wire_before
+        and words >= thresholds.paraphrase_words
+        and sentences >= thresholds.paraphrase_sentences
+    )
     if longest < thresholds.min_tile_words and shared < thresholds.partial_shared and not credited and not paraphrase:
         return None, 0.0
     if words >= thresholds.republication_words and (

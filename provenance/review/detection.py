@@ -45,6 +45,13 @@ MIN_SHARED_ROWS = 1
 MAX_WEAK_CANDIDATES = 5
 MIN_SHARED_TOPICS = 4
 MAX_GROUP = 3000
+# An article needs one shared topic pair with a candidate per SHORT_TEXT_TOPICS of its own (up to
+# MIN_SHARED_TOPICS): short texts (news briefs) have too few pairs to share four. Chosen on METER.
+SHORT_TEXT_TOPICS = 15
+
+
+def _topic_count(rows: list[tuple[int, int]]) -> int:
+    return sum(1 for band, _ in rows if band >= TOPIC_BAND_BASE)
 
 
 @dataclass
@@ -146,32 +153,43 @@ class _Run:
             return
         shared = index_shared_rows_many({i: self.print_of(i).rows() for i in todo})
         for article_id in todo:
-            self.candidate_cache[article_id] = self._rank(shared.get(article_id, []))
+            self.candidate_cache[article_id] = self._rank(
+                shared.get(article_id, []), _topic_count(self.print_of(article_id).rows())
+            )
 
     def _candidates(self, article_id: int) -> list[int]:
         rows = self.print_of(article_id).rows()
         if not rows:
             return []
-        return self._rank(index_shared_rows(article_id, rows))
+        return self._rank(index_shared_rows(article_id, rows), _topic_count(rows))
 
     @staticmethod
-    def _rank(shared: list[tuple[int, int, int]]) -> list[int]:
+    def _rank(shared: list[tuple[int, int, int]], own_topics: int = 0) -> list[int]:
         found: dict[int, float] = defaultdict(float)
         topics: dict[int, int] = defaultdict(int)
         rarest: dict[int, int] = {}
+        topic_rarest: dict[int, int] = {}
         for other, band, sharing in shared:
             if band >= TOPIC_BAND_BASE:
                 topics[other] += 1
+                topic_rarest[other] = min(topic_rarest.get(other, sharing), sharing)
             else:
                 found[other] += 1
                 rarest[other] = min(rarest.get(other, sharing), sharing)
         # A shared passage anchor (or LSH band) makes a candidate; so do many shared topic word pairs.
+        # A short text (a news brief) has too few topic pairs to share four: it needs fewer (one per
+        # SHORT_TEXT_TOPICS of its own), and below four shared pairs the candidate is a weak one,
+        # ranked with the others by rarity.
+        min_topics = max(1, min(MIN_SHARED_TOPICS, own_topics // SHORT_TEXT_TOPICS))
         for other, n in topics.items():
-            if n >= MIN_SHARED_TOPICS:
+            if n >= min_topics:
                 found[other] += n / MIN_SHARED_TOPICS
+                if other not in rarest:
+                    rarest[other] = topic_rarest[other]
         strong = sorted(((n, other) for other, n in found.items() if n > 1), reverse=True)
         # One shared anchor alone is weak (a stock phrase can give it): keep the few rarest.
-        weak = sorted((rarest.get(other, 0), other) for other, n in found.items() if MIN_SHARED_ROWS <= n <= 1)
+        least = min(MIN_SHARED_ROWS, min_topics / MIN_SHARED_TOPICS)
+        weak = sorted((rarest.get(other, 0), other) for other, n in found.items() if least <= n <= 1)
         ranked = [other for _, other in strong[:MAX_CANDIDATES]]
         ranked += [other for _, other in weak[: max(0, min(MAX_WEAK_CANDIDATES, MAX_CANDIDATES - len(ranked)))]]
         return ranked
