@@ -99,6 +99,24 @@ def test_it_marks_disagreement_as_disputed_in_two_reviewer_mode(settings, review
     assert link.status == "disputed"
 
 
+def test_it_keeps_a_moderators_overturn_as_one_opinion_in_two_reviewer_mode(
+    settings, reviewer, second_reviewer, moderator
+):
+    from provenance.review.moderation import link_overturn
+
+    settings.TWO_REVIEWER_MODE = True
+    link = link_decide(link=LinkFactory(), reviewer=reviewer, verdict="confirmed", expected_version=1)
+    link = link_decide(link=link, reviewer=second_reviewer, verdict="rejected", expected_version=link.version)
+    assert link.status == "disputed"
+    link = link_overturn(link=link, by=moderator, verdict="confirmed", reason="The credit line is explicit")
+    assert link.status == "confirmed"
+    # A later reviewer who agrees leaves it confirmed; one who disagrees reopens the dispute.
+    link = link_decide(link=link, reviewer=reviewer, verdict="confirmed", expected_version=link.version)
+    assert link.status == "confirmed"
+    link = link_decide(link=link, reviewer=second_reviewer, verdict="rejected", expected_version=link.version)
+    assert link.status == "disputed"
+
+
 def test_it_decides_a_chain_and_optionally_its_undecided_links(reviewer, second_reviewer):
     first, second = LinkFactory(), LinkFactory()
     second = link_decide(link=second, reviewer=second_reviewer, verdict="rejected", expected_version=1)

@@ -51,12 +51,21 @@ def _latest_decision(**subject) -> Decision | None:
     return Decision.objects.filter(**subject).select_related("reviewer").order_by("-created_at", "-id").first()
 
 
-def _resulting_status(*, verdict: str, reviewer, previous: list[Decision]) -> str:
-    """The status a new decision leads to. In two-reviewer mode, confirmed/rejected needs agreement."""
+def _resulting_status(*, verdict: str, reviewer, previous: list[Decision], current: str) -> str:
+    """The status a new decision leads to. In two-reviewer mode, confirmed/rejected needs agreement.
+
+    A status settled with no standing reviewer decision behind it (a moderator's overturn or bulk
+    decision) counts as the other opinion: agreeing keeps it, disagreeing makes the subject disputed.
+    """
     if not settings.TWO_REVIEWER_MODE or verdict == Verdict.NEEDS_EVIDENCE:
         return verdict
     others = [d for d in previous if d.reviewer_id != reviewer.pk and d.verdict in (Verdict.CONFIRMED, Verdict.REJECTED)]
     if not others:
+        settled = current in (Verdict.CONFIRMED, Verdict.REJECTED) and not any(
+            d.verdict in (Verdict.CONFIRMED, Verdict.REJECTED) for d in previous
+        )
+        if settled:
+            return verdict if verdict == current else Verdict.DISPUTED
         return Verdict.PROPOSED
     latest_other = others[0]
     return verdict if latest_other.verdict == verdict else Verdict.DISPUTED
@@ -87,8 +96,9 @@ def link_decide(
         previous = list(
             Decision.objects.filter(link=link, superseded=False).order_by("-created_at", "-id")
         )
-        status = _resulting_status(verdict=verdict, reviewer=reviewer, previous=previous)
-        before = {"status": link.status, "version": expected_version}
+        current = Link.objects.filter(pk=link.pk).values_list("status", flat=True).first()
+        status = _resulting_status(verdict=verdict, reviewer=reviewer, previous=previous, current=current)
+        before = {"status": current, "version": expected_version}
         updated = Link.objects.filter(pk=link.pk, version=expected_version).update(
             status=status,
             decided_by=reviewer,
@@ -130,8 +140,9 @@ def chain_decide(
     now = timezone.now()
     with transaction.atomic():
         previous = list(Decision.objects.filter(chain=chain, superseded=False).order_by("-created_at", "-id"))
-        status = _resulting_status(verdict=verdict, reviewer=reviewer, previous=previous)
-        before = {"status": chain.status, "version": expected_version}
+        current = Chain.objects.filter(pk=chain.pk).values_list("status", flat=True).first()
+        status = _resulting_status(verdict=verdict, reviewer=reviewer, previous=previous, current=current)
+        before = {"status": current, "version": expected_version}
         updated = Chain.objects.filter(pk=chain.pk, version=expected_version, locked=False).update(
             status=status, decided_by=reviewer, decided_at=now, reason_code=reason_code,
             decision_note=note, version=F("version") + 1, updated_at=now,
