@@ -8,6 +8,7 @@ from functools import wraps
 from urllib.parse import urlencode
 
 from django.contrib import admin
+from django.db import models
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
@@ -138,6 +139,8 @@ class AuditedAdmin(admin.ModelAdmin):
     """Every change and deletion made through the admin is an audit event, and each page shows its history."""
 
     audit_name: str = ""
+    # URLs typed without a scheme are https (Django 6's default, chosen now).
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     def _audit_name(self) -> str:
         return self.audit_name or self.model._meta.model_name
