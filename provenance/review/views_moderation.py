@@ -110,12 +110,9 @@ def audit_log(request: HtmxHttpRequest) -> HttpResponse:
     else:
         events = audit_events({})
     page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
     context = {
         "form": form,
         "page": page,
-        "query": query.urlencode(),
         "actions": AuditEvent.objects.order_by("action").values_list("action", flat=True).distinct(),
         "usernames": User.objects.filter(audit_events__isnull=False).order_by("username")
         .values_list("username", flat=True).distinct(),
