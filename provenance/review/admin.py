@@ -181,27 +181,27 @@ class ChainAdmin(AuditedAdmin):
             return [f"Chain #{obj.pk}: reviewers decided it — overturn the decision or lock it instead"]
         return []
 
-    @reason_action(description="Lock selected chains (no further decisions)")
-    def lock_chains(self, request, queryset, data):
+    @staticmethod
+    def _each_chain(queryset, service, *, by, reason: str, done_verb: str) -> str:
+        """Apply a moderation service to each chain; the ones it refuses are named, not fatal."""
         done, skipped = 0, []
         for chain in queryset:
             try:
-                moderation.chain_lock(chain=chain, by=request.user, reason=data["reason"])
+                service(chain=chain, by=by, reason=reason)
                 done += 1
             except moderation.ModerationError as exc:
                 skipped.append(str(exc))
-        return f"{done} chain(s) locked." + (f" {' '.join(skipped)}" if skipped else "")
+        return f"{done} chain(s) {done_verb}." + (f" {' '.join(skipped)}" if skipped else "")
+
+    @reason_action(description="Lock selected chains (no further decisions)")
+    def lock_chains(self, request, queryset, data):
+        return self._each_chain(queryset, moderation.chain_lock, by=request.user, reason=data["reason"],
+                                done_verb="locked")
 
     @reason_action(description="Reopen selected chains")
     def reopen_chains(self, request, queryset, data):
-        done, skipped = 0, []
-        for chain in queryset:
-            try:
-                moderation.chain_reopen(chain=chain, by=request.user, reason=data["reason"])
-                done += 1
-            except moderation.ModerationError as exc:
-                skipped.append(str(exc))
-        return f"{done} chain(s) reopened." + (f" {' '.join(skipped)}" if skipped else "")
+        return self._each_chain(queryset, moderation.chain_reopen, by=request.user, reason=data["reason"],
+                                done_verb="reopened")
 
     @reason_action(description="Overturn the decision on selected chains", form_class=OverturnForm)
     def overturn(self, request, queryset, data):
