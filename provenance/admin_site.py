@@ -8,7 +8,6 @@ from functools import wraps
 from urllib.parse import urlencode
 
 from django.contrib import admin
-from django.db import models
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
@@ -74,6 +73,23 @@ class ReasonForm(forms.Form):
     def __init__(self, *args, queryset=None, **kwargs):
         self.queryset = queryset
         super().__init__(*args, **kwargs)
+
+
+def apply_each(queryset, func, *, by, reason: str, done: str) -> str:
+    """Run a moderation service on each selected object; the ones it refuses are named, not fatal.
+
+    `func(obj, by=..., reason=...)`; the message reads "<count> <done>." plus what was not done.
+    """
+    from provenance.review.moderation import ModerationError
+
+    count, errors = 0, []
+    for obj in queryset:
+        try:
+            func(obj, by=by, reason=reason)
+            count += 1
+        except ModerationError as exc:
+            errors.append(str(exc))
+    return f"{count} {done}." + (" Not done: " + "; ".join(errors) if errors else "")
 
 
 def reason_action(*, description: str, form_class: type[ReasonForm] = ReasonForm, permission: str = "change"):

@@ -299,3 +299,18 @@ def celery_worker_process(transactional_db, postgres_service, redis_service, set
     finally:
         worker.stop()
         app.conf.task_always_eager = True
+
+
+@pytest.fixture
+def users(outsider, analyst, reviewer, moderator):
+    """One user per role plus an outsider, by role name."""
+    return {"outsider": outsider, "analyst": analyst, "reviewer": reviewer, "moderator": moderator}
+
+
+@pytest.fixture
+def world(users, settings, tmp_path):
+    """One object of every kind the app's URLs take, owned across the roles (tests/walk.py)."""
+    from tests.walk import build_world
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return build_world(moderator=users["moderator"], reviewer=users["reviewer"], analyst=users["analyst"])

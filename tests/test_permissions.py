@@ -10,25 +10,9 @@ from provenance.corpus.moderation import article_hide, upload_hide
 from provenance.review.models import Annotation, AuditEvent, Chain, Link, Verdict
 from provenance.review.moderation import chain_lock
 from tests.factories import AnnotationFactory, UserFactory
-from tests.walk import build_world
+
 
 ROLES = ["anonymous", "outsider", "analyst", "reviewer", "moderator"]
-
-
-@pytest.fixture
-def users(db):
-    return {
-        "outsider": UserFactory(username="outsider"),
-        "analyst": UserFactory(username="ana", role="analyst"),
-        "reviewer": UserFactory(username="rev", role="reviewer"),
-        "moderator": UserFactory(username="mod", role="moderator"),
-    }
-
-
-@pytest.fixture
-def world(users, settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return build_world(moderator=users["moderator"], reviewer=users["reviewer"], analyst=users["analyst"])
 
 
 def _as(client, users, role):

@@ -11,7 +11,6 @@ import pytest
 from django.conf import settings as django_settings
 from django.urls import reverse
 
-from tests.factories import UserFactory
 from tests.walk import all_routes, build_world, iter_patterns
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -100,22 +99,6 @@ def _expected(role: str, route, response, *, htmx: bool) -> str | None:
     if name in MODERATION and role != "moderator":
         return None if status == 403 or _get_only_post(response) else f"{role} got {status} on a moderator page"
     return None if status == 200 or _get_only_post(response) else f"{role} got {status}"
-
-
-@pytest.fixture
-def users(db):
-    return {
-        "outsider": UserFactory(username="outsider"),
-        "analyst": UserFactory(username="ana", role="analyst"),
-        "reviewer": UserFactory(username="rev", role="reviewer"),
-        "moderator": UserFactory(username="mod", role="moderator"),
-    }
-
-
-@pytest.fixture
-def world(users, settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return build_world(moderator=users["moderator"], reviewer=users["reviewer"], analyst=users["analyst"])
 
 
 @pytest.mark.parametrize("role", ROLES)

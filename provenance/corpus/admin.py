@@ -6,11 +6,10 @@ from django.db.models import Count
 from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html
 
-from provenance.admin_site import AuditedAdmin, ReadOnlyAdmin, ReasonForm, reason_action
+from provenance.admin_site import AuditedAdmin, ReadOnlyAdmin, ReasonForm, apply_each, reason_action
 from provenance.corpus import moderation
 from provenance.corpus.models import Article, ArticleFingerprint, Credit, Outlet, Upload, UploadFile, UploadItem
 from provenance.corpus.outlets import outlet_directory_changed
-from provenance.review.moderation import ModerationError
 
 
 class OutletMergeForm(ReasonForm):
@@ -131,29 +130,8 @@ class UploadItemInline(admin.TabularInline):
         return super().get_queryset(request).select_related("upload_file", "article")
 
 
-class HideMixin:
-    """Hide / unhide / re-parse / re-detect actions shared by uploads and articles."""
-
-    def _run_each(self, queryset, func, *, by, reason) -> tuple[int, list[str]]:
-        done, errors = 0, []
-        for obj in queryset:
-            try:
-                func(obj, by=by, reason=reason)
-                done += 1
-            except ModerationError as exc:
-                errors.append(str(exc))
-        return done, errors
-
-    @staticmethod
-    def _message(done: int, errors: list[str], verb: str) -> str:
-        text = f"{done} {verb}."
-        if errors:
-            text += " Not done: " + "; ".join(errors)
-        return text
-
-
 @admin.register(Upload)
-class UploadAdmin(HideMixin, AuditedAdmin):
+class UploadAdmin(AuditedAdmin):
     list_display = ["__str__", "uploader", "status", "created_at", "files_total", "articles_created", "duplicates",
                     "refused", "hidden"]
     list_filter = ["status", "hidden", "source", "created_at"]
@@ -184,17 +162,15 @@ class UploadAdmin(HideMixin, AuditedAdmin):
 
     @reason_action(description="Hide selected uploads and their articles")
     def hide_uploads(self, request, queryset, data):
-        done, errors = self._run_each(
-            queryset, lambda u, **kw: moderation.upload_hide(upload=u, **kw), by=request.user, reason=data["reason"]
+        return apply_each(
+            queryset, lambda u, **kw: moderation.upload_hide(upload=u, **kw), by=request.user, reason=data["reason"], done="upload(s) hidden"
         )
-        return self._message(done, errors, "upload(s) hidden")
 
     @reason_action(description="Unhide selected uploads and their articles")
     def unhide_uploads(self, request, queryset, data):
-        done, errors = self._run_each(
-            queryset, lambda u, **kw: moderation.upload_unhide(upload=u, **kw), by=request.user, reason=data["reason"]
+        return apply_each(
+            queryset, lambda u, **kw: moderation.upload_unhide(upload=u, **kw), by=request.user, reason=data["reason"], done="upload(s) unhidden"
         )
-        return self._message(done, errors, "upload(s) unhidden")
 
     @reason_action(description="Re-run parsing for the articles of selected uploads")
     def reparse_uploads(self, request, queryset, data):
@@ -248,7 +224,7 @@ class CreditInline(admin.TabularInline):
 
 
 @admin.register(Article)
-class ArticleAdmin(HideMixin, AuditedAdmin):
+class ArticleAdmin(AuditedAdmin):
     show_full_result_count = False  # counting a large table on every page is slow
     list_display = ["__str__", "outlet", "published_at", "source_format", "language", "needs_review", "hidden",
                     "upload"]
@@ -276,18 +252,15 @@ class ArticleAdmin(HideMixin, AuditedAdmin):
 
     @reason_action(description="Hide selected articles")
     def hide_articles(self, request, queryset, data):
-        done, errors = self._run_each(
-            queryset, lambda a, **kw: moderation.article_hide(article=a, **kw), by=request.user, reason=data["reason"]
+        return apply_each(
+            queryset, lambda a, **kw: moderation.article_hide(article=a, **kw), by=request.user, reason=data["reason"], done="article(s) hidden"
         )
-        return self._message(done, errors, "article(s) hidden")
 
     @reason_action(description="Unhide selected articles")
     def unhide_articles(self, request, queryset, data):
-        done, errors = self._run_each(
-            queryset, lambda a, **kw: moderation.article_unhide(article=a, **kw), by=request.user,
-            reason=data["reason"],
+        return apply_each(
+            queryset, lambda a, **kw: moderation.article_unhide(article=a, **kw), by=request.user, reason=data["reason"], done="article(s) unhidden"
         )
-        return self._message(done, errors, "article(s) unhidden")
 
     @reason_action(description="Re-run parsing for selected articles")
     def reparse_articles(self, request, queryset, data):

@@ -4,7 +4,7 @@ from django import forms
 from django.contrib import admin
 from django.utils.html import format_html
 
-from provenance.admin_site import AuditedAdmin, ReadOnlyAdmin, ReasonForm, reason_action
+from provenance.admin_site import AuditedAdmin, ReadOnlyAdmin, ReasonForm, apply_each, reason_action
 from provenance.review import moderation
 from provenance.review.models import (
     Annotation,
@@ -181,27 +181,15 @@ class ChainAdmin(AuditedAdmin):
             return [f"Chain #{obj.pk}: reviewers decided it — overturn the decision or lock it instead"]
         return []
 
-    @staticmethod
-    def _each_chain(queryset, service, *, by, reason: str, done_verb: str) -> str:
-        """Apply a moderation service to each chain; the ones it refuses are named, not fatal."""
-        done, skipped = 0, []
-        for chain in queryset:
-            try:
-                service(chain=chain, by=by, reason=reason)
-                done += 1
-            except moderation.ModerationError as exc:
-                skipped.append(str(exc))
-        return f"{done} chain(s) {done_verb}." + (f" {' '.join(skipped)}" if skipped else "")
-
     @reason_action(description="Lock selected chains (no further decisions)")
     def lock_chains(self, request, queryset, data):
-        return self._each_chain(queryset, moderation.chain_lock, by=request.user, reason=data["reason"],
-                                done_verb="locked")
+        return apply_each(queryset, lambda c, **kw: moderation.chain_lock(chain=c, **kw), by=request.user,
+                          reason=data["reason"], done="chain(s) locked")
 
     @reason_action(description="Reopen selected chains")
     def reopen_chains(self, request, queryset, data):
-        return self._each_chain(queryset, moderation.chain_reopen, by=request.user, reason=data["reason"],
-                                done_verb="reopened")
+        return apply_each(queryset, lambda c, **kw: moderation.chain_reopen(chain=c, **kw), by=request.user,
+                          reason=data["reason"], done="chain(s) reopened")
 
     @reason_action(description="Overturn the decision on selected chains", form_class=OverturnForm)
     def overturn(self, request, queryset, data):
