@@ -3,7 +3,7 @@
 Every lookup is a set of exact (band, value) probes of the fingerprint_band_value index, bounded per
 value, so the cost of finding candidates does not grow with the size of the corpus.
 PostgreSQL gets the pairs as two arrays joined LATERAL with a LIMIT; SQLite (development and tests)
-gets a VALUES list.
+gets a VALUES list and a correlated subquery with the same LIMIT.
 """
 
 from collections import defaultdict
@@ -107,13 +107,17 @@ def index_shared_rows(article_id: int, rows: list[tuple[int, int]]) -> list[tupl
             for start in range(0, len(rows), 400):
                 chunk = rows[start : start + 400]
                 values_sql = ", ".join(["(%s, %s)"] * len(chunk))
+                # No LATERAL in SQLite: a correlated subquery with the same LIMIT bounds each probe.
                 cursor.execute(
                     f"""
                     WITH q(band, value) AS (VALUES {values_sql})
                     SELECT f.band, f.value, f.article_id FROM q
-                    JOIN {table} f ON f.band = q.band AND f.value = q.value AND f.article_id <> %s
+                    JOIN {table} f ON f.id IN (
+                        SELECT g.id FROM {table} g
+                        WHERE g.band = q.band AND g.value = q.value AND g.article_id <> %s LIMIT %s
+                    )
                     """,
-                    [x for row in chunk for x in row] + [article_id],
+                    [x for row in chunk for x in row] + [article_id, MAX_VALUE_ARTICLES + 1],
                 )
                 for band, value, other in cursor.fetchall():
                     matched[(band, value)].append(other)

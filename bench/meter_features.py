@@ -1,0 +1,184 @@
+"""Could a learned classifier over richer text features beat the engine's thresholds on METER?
+
+For every METER truth target and each of its truth sources (the PA copy), this computes 27 lexical
+features of the pair — the engine's own (content-word containment, share of the target in shared
+passages, longest passage, near-matching sentences at rapidfuzz ratios 50/60/70/80), word n-gram
+containment for n = 1..5, capitalised-word overlap, lengths, IDF-weighted containment, the share of
+the target's rare words (in at most 5 articles) found in the source, TF-IDF sentence cosine shares,
+numbers in common — keeps the best value over the target's sources, and scores logistic regression,
+random forests and gradient boosting by cross-validation with the folds grouped by story (a story's
+articles never sit on both sides). It answers "is the 3-way target out of reach of surface features
+on this data", not "which model to ship": nothing here is used by the engine.
+
+    uv run python manage.py evaluate --manifest M --truth T --keep /tmp/meter-db
+    DATABASE_URL=sqlite:////tmp/meter-db/evaluation.sqlite3 \\
+        uv run --with scikit-learn python bench/meter_features.py --truth T
+
+scikit-learn is not a dependency of the app; `uv run --with` brings it for this script only.
+"""
+
+import argparse
+import json
+import math
+import os
+import re
+import sys
+from collections import Counter
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "provenance.settings")
+
+WORD = re.compile(r"\w+")
+SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+|\n+")
+CAPITALISED = re.compile(r"\b[A-Z][a-z]+\b")
+NUMBER = re.compile(r"\d+")
+CLASSES = ["republication", "partial", "none"]
+
+
+class Corpus:
+    """Document frequencies of content words over every article of the evaluation database."""
+
+    def __init__(self, texts, stopwords):
+        self.stopwords = stopwords
+        self.df = Counter()
+        for text in texts:
+            self.df.update(set(self.content_words(text)))
+        self.size = len(texts)
+
+    def content_words(self, text):
+        return [w for w in WORD.findall(text.casefold()) if w not in self.stopwords]
+
+    def idf(self, word):
+        return math.log((self.size + 1) / (self.df.get(word, 0) + 1)) + 1
+
+    def sentence_vectors(self, text):
+        out = []
+        for sentence in SENTENCE_BREAK.split(text):
+            counts = Counter(self.content_words(sentence))
+            if sum(counts.values()) < 4:
+                continue
+            vector = {w: n * self.idf(w) for w, n in counts.items()}
+            norm = math.sqrt(sum(x * x for x in vector.values()))
+            out.append({w: x / norm for w, x in vector.items()})
+        return out
+
+
+def cosine(a, b):
+    return sum(x * b.get(w, 0.0) for w, x in a.items())
+
+
+def ngram_containment(target, source, n):
+    grams = {tuple(target[i : i + n]) for i in range(len(target) - n + 1)}
+    other = {tuple(source[i : i + n]) for i in range(len(source) - n + 1)}
+    return len(grams & other) / len(grams) if grams else 0.0
+
+
+def pair_features(source, target, corpus):
+    from provenance.detect.align import align
+    from provenance.detect.links import compare, sentence_match
+
+    pair = compare(source, target, align(source.tokens, target.tokens))
+    features = {
+        "words": pair.word_containment,
+        "shared": pair.alignment.b_in_a,
+        "longest": pair.alignment.longest,
+        "source_in_target": pair.alignment.a_in_b,
+    }
+    for ratio in (50, 60, 70, 80):
+        features[f"sentences_{ratio}"] = sentence_match(target, source, ratio)
+    target_words = [w.casefold() for w in WORD.findall(target.text)]
+    source_words = [w.casefold() for w in WORD.findall(source.text)]
+    for n in range(1, 6):
+        features[f"ngrams_{n}"] = ngram_containment(target_words, source_words, n)
+    features["log_length"] = math.log1p(len(target_words))
+    features["log_source_length"] = math.log1p(len(source_words))
+    capitals = set(CAPITALISED.findall(target.text))
+    features["capitalised"] = len(capitals & set(CAPITALISED.findall(source.text))) / max(1, len(capitals))
+    content, source_content = corpus.content_words(target.text), set(corpus.content_words(source.text))
+    total = sum(corpus.idf(w) for w in content) or 1.0
+    features["idf_words"] = sum(corpus.idf(w) for w in content if w in source_content) / total
+    rare = {w for w in content if corpus.df[w] <= 5}
+    features["rare_words"] = len(rare & source_content) / max(1, len(rare))
+    target_vectors, source_vectors = corpus.sentence_vectors(target.text), corpus.sentence_vectors(source.text)
+    best = [max((cosine(a, b) for b in source_vectors), default=0.0) for a in target_vectors]
+    for threshold in (0.3, 0.4, 0.5, 0.6, 0.7):
+        features[f"cosine_{threshold}"] = sum(x >= threshold for x in best) / max(1, len(best))
+    features["cosine_mean"] = sum(best) / max(1, len(best))
+    numbers = set(NUMBER.findall(target.text))
+    features["numbers"] = len(numbers & set(NUMBER.findall(source.text))) / len(numbers) if numbers else 0.0
+    features["read_the_right_way"] = float(pair.target.id == target.id)
+    return features
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--truth", required=True)
+    args = parser.parse_args()
+    import django
+
+    django.setup()
+    import numpy as np
+    from sklearn.ensemble import GradientBoostingClassifier, RandomForestClassifier
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.metrics import f1_score
+    from sklearn.model_selection import GroupKFold, cross_val_predict
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    from provenance.corpus.models import Article, UploadItem
+    from provenance.detect.links import STOPWORDS, ArticleData
+    from provenance.detect.text import tokenize
+
+    truth = json.loads(Path(args.truth).read_text("utf-8"))
+    rows = {a.path: a for a in Article.objects.select_related("outlet")}
+    duplicates = UploadItem.objects.filter(outcome="duplicate", article__isnull=False)
+    for item in duplicates.select_related("upload_file", "article__outlet"):
+        rows.setdefault(item.upload_file.original_name, item.article)
+    corpus = Corpus([a.text for a in Article.objects.only("text")], STOPWORDS)
+    data = {}
+
+    def article(path):
+        row = rows.get(path)
+        if row is not None and row.id not in data:
+            data[row.id] = ArticleData(
+                id=row.id, text=row.text, outlet_id=row.outlet_id, outlet_name=row.outlet.name if row.outlet else "",
+                outlet_kind=row.outlet.kind if row.outlet else "", published_at=row.published_at,
+                date_uncertainty_hours=row.date_uncertainty_hours, tokens=tokenize(row.text),
+            )
+        return data.get(row.id) if row is not None else None
+
+    X, y, groups, names = [], [], [], None
+    entries = [(e, e["kind"], e["source_any_of"]) for e in truth.get("links", [])]
+    entries += [(e, "none", e["not_from"]) for e in truth.get("unlinked", [])]
+    for entry, truth_class, sources in entries:
+        target = article(entry["target"])
+        found = [pair_features(source, target, corpus) for source in map(article, sources) if source]
+        if target is None or not found:
+            continue
+        names = names or list(found[0])
+        X.append([max(f[name] for f in found) for name in names])
+        y.append(truth_class)
+        groups.append("/".join(entry["target"].split("/")[-3:-1]))
+    X, y = np.array(X), np.array(y)
+    print(f"{len(y)} targets, {len(set(groups))} stories, {len(names)} features: {', '.join(names)}")
+    models = {
+        "logistic regression C=1": make_pipeline(
+            StandardScaler(), LogisticRegression(C=1.0, max_iter=5000, class_weight="balanced")),
+        "logistic regression C=0.1": make_pipeline(
+            StandardScaler(), LogisticRegression(C=0.1, max_iter=5000, class_weight="balanced")),
+        "random forest": RandomForestClassifier(300, min_samples_leaf=3, class_weight="balanced", random_state=0),
+        "gradient boosting": GradientBoostingClassifier(max_depth=2, random_state=0),
+    }
+    for name, model in models.items():
+        for folds in (2, 5, 10):
+            guess = cross_val_predict(model, X, y, groups=groups, cv=GroupKFold(folds))
+            per_class = f1_score(y, guess, average=None, labels=CLASSES)
+            print(f"{name:26} {folds:2}-fold: macro-F1 {f1_score(y, guess, average='macro'):.3f} "
+                  f"derived F1 {f1_score(y != 'none', guess != 'none'):.3f} "
+                  f"({' / '.join(f'{v:.2f}' for v in per_class)})")
+
+
+if __name__ == "__main__":
+    main()
