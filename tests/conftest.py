@@ -179,12 +179,13 @@ def _isolated_cache_and_eager_tasks():
     the tests that need the real broker take the `celery_worker_process` fixture, which switches
     this test's tasks over to Redis.
     """
-    from django.core.cache import cache
+    from django.core.cache import caches
 
     from provenance.celery import app
     from provenance.corpus import outlets as outlet_registry
 
-    cache.clear()
+    for name in ("default", "template_fragments"):
+        caches[name].clear()
     # The outlet directory is memoised per process; ids from an earlier test's rows must not leak.
     if hasattr(outlet_registry, "_built"):
         outlet_registry._built = None

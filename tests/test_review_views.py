@@ -202,6 +202,30 @@ def test_it_swaps_the_decided_row_and_fires_the_counter_event(reviewer_client, d
     assert 'data-counter="links">1<' in counters
 
 
+def test_it_decides_from_a_queue_row_with_its_buttons_alone(reviewer_client, data):
+    link = data["second"]
+    queue = reviewer_client.get(reverse("queue")).content.decode()
+    start = queue.index(f'id="link-{link.pk}"')
+    row = queue[start:queue.index("</li>", start)]
+    assert 'name="compact" value="1"' in row and 'name="verdict" value="confirmed"' in row
+    assert 'name="reason_code"' not in row and 'name="note"' not in row
+    # The fragment swapped into the row stays compact, and so does a conflict.
+    response = reviewer_client.post(reverse("link_decide", args=[link.pk]),
+                                    {"verdict": "confirmed", "version": 1, "compact": "1"}, headers=HX)
+    body = response.content.decode()
+    assert response.status_code == 200 and "Confirmed" in body
+    assert 'name="compact" value="1"' in body and 'name="reason_code"' not in body
+    response = reviewer_client.post(reverse("link_decide", args=[link.pk]),
+                                    {"verdict": "rejected", "version": 1, "compact": "1"}, headers=HX)
+    body = response.content.decode()
+    assert response.status_code == 409 and "was not recorded" in body and 'name="reason_code"' not in body
+    # The link's own page and the chain page keep the reason and the note.
+    for url in (reverse("link_detail", args=[link.pk]), reverse("chain_detail", args=[data["chain"].pk])):
+        page = reviewer_client.get(url).content.decode()
+        assert f'id="reason-{link.pk}"' in page and f'id="note-{link.pk}"' in page, url
+        assert 'name="compact"' not in page, url
+
+
 def test_it_redirects_with_a_message_without_htmx(reviewer_client, data):
     link = data["second"]
     queue_url = reverse("queue") + "?kind=republication"

@@ -64,6 +64,8 @@ def test_it_defaults_to_sqlite_under_var_and_in_process_tasks(monkeypatch, tmp_p
     assert config["CELERY_TASK_ALWAYS_EAGER"] is True
     assert config["CELERY_BROKER_URL"] == "memory://"
     assert "locmem" in config["CACHES"]["default"]["BACKEND"]
+    # A per-process cache must not hold sessions: a session ended in one worker would live on in another.
+    assert config["SESSION_ENGINE"] == "django.contrib.sessions.backends.db"
     assert config["MEDIA_ROOT"] == tmp_path / "var" / "media"
 
 
@@ -75,6 +77,9 @@ def test_it_uses_postgres_and_redis_when_given(monkeypatch, tmp_path):
     assert config["CELERY_TASK_ALWAYS_EAGER"] is False
     assert config["CELERY_BROKER_URL"] == config["CELERY_RESULT_BACKEND"] == PRODUCTION_ENV["REDIS_URL"]
     assert config["CACHES"]["default"]["LOCATION"] == PRODUCTION_ENV["REDIS_URL"]
+    assert config["SESSION_ENGINE"] == "django.contrib.sessions.backends.cached_db"
+    # Queue rows are cached under everything they show, so each process may keep its own.
+    assert "locmem" in config["CACHES"]["template_fragments"]["BACKEND"]
     assert config["ALLOWED_HOSTS"] == ["provenance.example.org"]
     assert config["SESSION_COOKIE_SECURE"] and config["CSRF_COOKIE_SECURE"]
     assert config["SECURE_HSTS_SECONDS"] >= 31536000

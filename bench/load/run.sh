@@ -2,7 +2,8 @@
 # Load test of the review pages: gunicorn + PostgreSQL, 10,000 articles, 2,000 proposed links, 20 clients.
 #   bench/load/run.sh            (uses the database bench_load on 127.0.0.1; creates and seeds it if empty)
 # Env: BENCH_DB_URL, BENCH_USERS (20), BENCH_SECONDS (60), BENCH_THINK_SECONDS (1.0; 0 = no pause),
-#      BENCH_WORKERS (gunicorn workers, 3), BENCH_PORT (8100).
+#      BENCH_WORKERS (gunicorn workers, 3), BENCH_PORT (8100),
+#      BENCH_REDIS_URL (redis://127.0.0.1:6379/14, used when it answers, as production has Redis; empty = none).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 DB_URL="${BENCH_DB_URL:-postgres://postgres@127.0.0.1:5432/bench_load}"
@@ -11,6 +12,13 @@ OUT="${BENCH_OUT:-var/bench_load}"
 mkdir -p "$OUT"
 export DATABASE_URL="$DB_URL" DEBUG=false SECRET_KEY=load-test-only ALLOWED_HOSTS=127.0.0.1 SECURE_SSL_REDIRECT=false \
        STATIC_ROOT="$PWD/$OUT/static" LOG_LEVEL=WARNING
+REDIS="${BENCH_REDIS_URL-redis://127.0.0.1:6379/14}"
+if [ -n "$REDIS" ] && redis-cli -u "$REDIS" ping >/dev/null 2>&1; then
+  export REDIS_URL="$REDIS"  # the cache the workers share, and cached sessions
+  echo "With Redis at $REDIS_URL"
+else
+  echo "Without Redis: each worker keeps its own cache"
+fi
 createdb -h 127.0.0.1 -U postgres bench_load 2>/dev/null || true
 uv run python manage.py migrate -v0
 uv run python manage.py collectstatic --noinput -v0

@@ -22,7 +22,7 @@ import django
 django.setup()
 
 from django.contrib.auth.models import Group, User
-from django.db import transaction
+from django.db import connection, transaction
 
 from provenance.corpus.models import Article, Credit, Outlet
 from provenance.review.models import Chain, ChainLink, ChainNode, Link
@@ -144,6 +144,10 @@ def main() -> None:
             chain_links.append(ChainLink(chain=chain, link=links[2 * i + 1], position=1))
         ChainNode.objects.bulk_create(nodes, batch_size=1000)
         ChainLink.objects.bulk_create(chain_links, batch_size=1000)
+    # Planner statistics for the bulk-loaded tables: without them (autovacuum off, or not run yet) the
+    # planner guesses a few rows per table and the benchmark measures bad plans, not the pages.
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
     print(f"seeded {len(articles)} articles, {len(links)} links, {len(chains)} chains "
           f"in {time.perf_counter() - started:.1f}s; users load0..load19 / {PASSWORD}")
 

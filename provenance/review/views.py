@@ -9,7 +9,6 @@ from functools import wraps
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -25,9 +24,9 @@ from django_htmx.http import (
 )
 from django_htmx.middleware import HtmxDetails
 
-from provenance.accounts.roles import is_analyst, is_moderator, is_reviewer
+from provenance.accounts.roles import is_analyst, is_reviewer
 from provenance.corpus.models import Article, Outlet
-from provenance.review import selectors
+from provenance.review import evidence_cache, selectors
 from provenance.review.audit import audit_history
 from provenance.review.forms import (
     AnnotationForm,
@@ -40,7 +39,6 @@ from provenance.review.forms import (
 from provenance.review.models import (
     Annotation,
     Chain,
-    ChainLink,
     Decision,
     Link,
     ReasonCode,
@@ -92,12 +90,15 @@ def _get_article_for_user(request, pk: int) -> Article:
 
 
 def _get_link_for_user(request, pk: int) -> Link:
-    return get_object_or_404(selectors.links_for(request.user).with_related(), pk=pk)
+    return get_object_or_404(
+        selectors.links_for(request.user).with_related().defer(*selectors.LINK_ARTICLE_DEFER), pk=pk
+    )
 
 
 def _get_chain_for_user(request, pk: int) -> Chain:
     return get_object_or_404(
         selectors.chains_for(request.user).select_related("final_article__outlet", "decided_by", "locked_by")
+        .defer("final_article__raw_text", "final_article__field_sources")
         .prefetch_related(*selectors.chain_prefetch()),
         pk=pk,
     )
@@ -124,7 +125,9 @@ def _get_annotation_for_user(request, pk: int) -> Annotation:
 # --- Shared context ----------------------------------------------------------------------------
 
 
-def _decision_context(request, link: Link, *, conflict: DecisionConflict | None = None, form=None) -> dict:
+def _decision_context(request, link: Link, *, conflict: DecisionConflict | None = None, form=None,
+                      compact: bool = False) -> dict:
+    """The decision block of one link; `compact` (a queue row) shows the verdict buttons without reason and note."""
     return {
         "link": link,
         "can_decide": is_reviewer(request.user),
@@ -133,6 +136,7 @@ def _decision_context(request, link: Link, *, conflict: DecisionConflict | None 
         "reason_codes": ReasonCode.choices,
         "last_decision": conflict.decision if conflict else None,
         "next_url": request.POST.get("next") or request.get_full_path(),
+        "compact": compact,
     }
 
 
@@ -252,7 +256,7 @@ def link_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 def _link_page_context(request, link: Link, *, conflict: DecisionConflict | None = None) -> dict:
     return {
         **_decision_context(request, link, conflict=conflict),
-        **ev.link_evidence(link),
+        "evidence_html": evidence_cache.links_evidence_html([link])[link.pk],
         "decisions": Decision.objects.filter(link=link).select_related("reviewer").order_by("-created_at", "-id"),
         "events": audit_history(link)[:50],
         "chains": selectors.chains_for(request.user).filter(links=link).prefetch_related(*selectors.chain_prefetch()),
@@ -271,9 +275,12 @@ def link_decide_view(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied("Analysts read and annotate; reviewers decide.")
     form = DecisionForm(request.POST)
     template_name = "review/link_detail.html#decision"
+    # A queue row posts its compact form: its fragment comes back compact too.
+    compact = request.POST.get("compact") == "1"
     if not form.is_valid():
         if request.htmx:
-            return render(request, template_name, _decision_context(request, link, form=form), status=422)
+            return render(request, template_name, _decision_context(request, link, form=form, compact=compact),
+                          status=422)
         messages.error(request, "The decision was not recorded: " + "; ".join(
             f"{k}: {' '.join(v)}" for k, v in form.errors.items()))
         return HttpResponseRedirect(_safe_next(request, link.get_absolute_url()))
@@ -286,30 +293,19 @@ def link_decide_view(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     except DecisionConflict as conflict:
         current = conflict.link or _get_link_for_user(request, pk)
         if request.htmx:
-            return render(request, template_name, _decision_context(request, current, conflict=conflict), status=409)
+            return render(request, template_name,
+                          _decision_context(request, current, conflict=conflict, compact=compact), status=409)
         context = _link_page_context(request, current, conflict=conflict)
         return render(request, "review/link_detail.html", context, status=409)
     if request.htmx:
-        response = render(request, template_name, {**_decision_context(request, link), "just_decided": True})
+        response = render(request, template_name,
+                          {**_decision_context(request, link, compact=compact), "just_decided": True})
         return trigger_client_event(response, "link-decided", {"id": link.pk, "status": link.status})
     messages.success(request, f"Link #{link.pk}: {link.get_status_display()}.")
     return HttpResponseRedirect(_safe_next(request, link.get_absolute_url()))
 
 
 # --- Chains ------------------------------------------------------------------------------------
-
-
-def _chain_links(chain: Chain, user) -> list[Link]:
-    rows = (
-        ChainLink.objects.filter(chain=chain)
-        .select_related("link__source_article__outlet", "link__source_outlet", "link__target__outlet",
-                        "link__decided_by")
-        .order_by("position")
-    )
-    links = [row.link for row in rows]
-    if not is_moderator(user):
-        links = [l for l in links if not l.target.hidden and not (l.source_article_id and l.source_article.hidden)]
-    return links
 
 
 def _chain_context(request, chain: Chain, *, conflict: DecisionConflict | None = None) -> dict:
@@ -332,27 +328,23 @@ def chain_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         return render(request, "review/queue.html#counters", {"counters": selectors.queue_counters(request.user)})
     if request.htmx and request.htmx.target == "chain-decision":
         return render(request, template_name + "#chain-decision", _chain_context(request, chain))
-    links = _chain_links(chain, request.user)
+    links, related_links = selectors.chain_links(request.user, chain)
+    evidence = evidence_cache.links_evidence_html([*links, *related_links])
     items = []
     for link in links:
         context = _decision_context(request, link)
         # A locked chain takes no decisions: do not offer buttons the server would refuse.
         context["can_decide"] = context["can_decide"] and not chain.locked
-        items.append({"link": link, **ev.link_evidence(link), **context})
-    article_ids = [node.article_id for node in chain.ordered_nodes() if node.article_id]
+        items.append({**context, "evidence_html": evidence[link.pk]})
     # Text reuse around the chain that is not part of it (a later republisher, a sibling copy).
-    related_links = (
-        selectors.links_for(request.user).with_related()
-        .filter(Q(target_id__in=article_ids) | Q(source_article_id__in=article_ids))
-        .exclude(pk__in=[l.pk for l in links]).filter(stale=False).order_by("-score")[:10]
-    )
-    related = [{"link": link, **ev.link_evidence(link), **_decision_context(request, link)} for link in related_links]
+    related = [{**_decision_context(request, link), "evidence_html": evidence[link.pk]} for link in related_links]
     final = chain.final_article
     siblings = []
     for sibling in selectors.sibling_copies(request.user, chain):
-        passages = ev.shared_passages(final.text, sibling.text)
+        passages = evidence_cache.shared_passages(final, sibling)
         if passages:
             siblings.append({"article": sibling, "passages": passages})
+    article_ids = [node.article_id for node in chain.ordered_nodes() if node.article_id]
     context = {
         **_chain_context(request, chain),
         "items": items,
@@ -362,7 +354,7 @@ def chain_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         "timeline": _timeline(chain, links),
         "decided": sum(1 for l in links if l.is_decided),
         "counters": selectors.queue_counters(request.user),
-        "annotations": Annotation.objects.filter(chain=chain).select_related("author", "article"),
+        "annotations": Annotation.objects.filter(chain=chain).select_related("author"),
         "annotation_form": AnnotationForm(initial={"chain": chain.pk, "next": request.get_full_path()}),
         "chain_decisions": Decision.objects.filter(chain=chain).select_related("reviewer")[:20],
         "article_ids": article_ids,

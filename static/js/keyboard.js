@@ -64,6 +64,8 @@
   function note() {
     var here = currentItem();
     var field = here ? here.querySelector("[data-decision-note]") : null;
+    // A queue row decides with its buttons alone: the note field is on the link's own page.
+    if (!field && here && here.querySelector("a.row-title")) { open(); return; }
     if (!field) field = document.querySelector("[data-note-body]");
     if (field) { field.focus(); }
   }
