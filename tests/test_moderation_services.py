@@ -330,6 +330,23 @@ def test_it_deactivates_a_user_and_signs_them_out(moderator):
     assert _event(user, "user.reactivate").reason == "New password set"
 
 
+@pytest.mark.parametrize("engine", ["django.contrib.sessions.backends.db", "django.contrib.sessions.backends.cached_db"])
+def test_a_deactivated_users_sessions_stay_ended_after_reactivation(moderator, settings, engine):
+    # With cached sessions (production, with Redis) the cache's copy must go too, or reactivating
+    # the account would bring every old session back.
+    settings.SESSION_ENGINE = engine
+    user = UserFactory(username="stolen", role="reviewer")
+    client = Client()
+    client.force_login(user)
+    assert client.get("/").status_code == 200
+
+    user_deactivate(user=user, by=moderator, reason="Account compromised")
+    user_reactivate(user=user, by=moderator, reason="Owner verified")
+
+    assert client.get("/").status_code == 302  # the old session is gone: sign in again
+    assert _event(user, "user.deactivate").after["sessions_ended"] == 1
+
+
 def test_it_refuses_to_deactivate_yourself_or_a_superuser(moderator):
     boss = User.objects.create_superuser("boss", "boss@example.org", "x-very-long-password")
     with pytest.raises(ModerationError):

@@ -3,7 +3,8 @@
 #   bench/load/run.sh            (uses the database bench_load on 127.0.0.1; creates and seeds it if empty)
 # Env: BENCH_DB_URL, BENCH_USERS (20), BENCH_SECONDS (60), BENCH_THINK_SECONDS (1.0; 0 = no pause),
 #      BENCH_WORKERS (gunicorn workers, 3), BENCH_PORT (8100),
-#      BENCH_REDIS_URL (redis://127.0.0.1:6379/14, used when it answers, as production has Redis; empty = none).
+#      BENCH_REDIS_URL (redis://127.0.0.1:6379/14, used when it answers, as production has Redis; empty = none;
+#      emptied at the start of each run unless BENCH_KEEP_CACHE=1).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 DB_URL="${BENCH_DB_URL:-postgres://postgres@127.0.0.1:5432/bench_load}"
@@ -15,6 +16,8 @@ export DATABASE_URL="$DB_URL" DEBUG=false SECRET_KEY=load-test-only ALLOWED_HOST
 REDIS="${BENCH_REDIS_URL-redis://127.0.0.1:6379/14}"
 if [ -n "$REDIS" ] && redis-cli -u "$REDIS" ping >/dev/null 2>&1; then
   export REDIS_URL="$REDIS"  # the cache the workers share, and cached sessions
+  # Each run starts with nothing cached (no evidence rendered by an earlier run); BENCH_KEEP_CACHE=1 keeps it.
+  [ "${BENCH_KEEP_CACHE:-0}" = 1 ] || redis-cli -u "$REDIS" flushdb >/dev/null
   echo "With Redis at $REDIS_URL"
 else
   echo "Without Redis: each worker keeps its own cache"

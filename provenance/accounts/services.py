@@ -1,5 +1,8 @@
 """Writes on accounts: moderators deactivate and reactivate users, with a reason and an audit event."""
 
+from importlib import import_module
+
+from django.conf import settings
 from django.contrib.auth.models import User
 from django.contrib.sessions.models import Session
 from django.db import transaction
@@ -10,11 +13,16 @@ from provenance.review.moderation import ModerationError, _require
 
 
 def _end_sessions(user: User) -> int:
-    """Sign the user out everywhere (inactive users are refused anyway; this frees their sessions)."""
+    """Sign the user out everywhere (inactive users are refused anyway; this frees their sessions).
+
+    Through the session engine, not the table: with cached sessions a copy in the cache would
+    otherwise outlive the row and come back to life if the account is reactivated.
+    """
+    store = import_module(settings.SESSION_ENGINE).SessionStore
     ended = 0
     for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
         if str(session.get_decoded().get("_auth_user_id")) == str(user.pk):
-            session.delete()
+            store(session_key=session.session_key).delete()
             ended += 1
     return ended
 

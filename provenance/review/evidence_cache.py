@@ -27,9 +27,17 @@ CACHE_SECONDS = 24 * 3600
 
 @memoize
 def _code_version() -> str:
-    """Changes with the evidence template or the helpers that build it, so a deploy never serves old markup."""
+    """Changes with the evidence template or any code that shapes what it shows (its tags and filters,
+    the aligner behind shared passages, how outlets and articles print), so a deploy never serves
+    markup rendered by older code from the shared cache."""
     template = Path(get_template(EVIDENCE_TEMPLATE.partition("#")[0]).origin.name)
-    return hashlib.sha1(template.read_bytes() + Path(ev.__file__).read_bytes()).hexdigest()[:12]
+    package = Path(__file__).resolve().parent.parent  # provenance/
+    sources = [template, *sorted((package / "review" / "templatetags").glob("*.py")),
+               *sorted((package / "detect").glob("*.py")), package / "corpus" / "models.py"]
+    digest = hashlib.sha1()
+    for path in sources:
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
 
 
 def _digest(*parts) -> str:
