@@ -1,6 +1,7 @@
 """Archives, web archives, JSON lines and HTML through the plain engine; every hostile case refused."""
 
 import json
+import zipfile
 
 import pytest
 
@@ -46,6 +47,19 @@ def test_it_refuses_bad_members_but_keeps_the_good_ones():
     archive = zip_bytes({"good.txt": ARTICLE.encode(), "../evil.txt": b"no", "inner.zip": zip_bytes({"x.txt": b"y"})})
     results = list(read_file(archive, "mixed.zip", limits=LIMITS))
     assert [type(r).__name__ for r in results] == ["Document", "ExtractError", "ExtractError"]
+
+
+def test_it_refuses_a_member_compressed_with_a_method_it_cannot_read_and_keeps_the_others():
+    # Method 97 (WavPack) in both headers of one member: zipfile raises NotImplementedError for it.
+    archive = bytearray(zip_bytes({"odd.txt": ARTICLE.encode(), "good.txt": ARTICLE.encode() + b" More."},
+                                  compression=zipfile.ZIP_STORED))
+    local, central = archive.index(b"PK\x03\x04"), archive.index(b"PK\x01\x02")
+    archive[local + 8 : local + 10] = (97).to_bytes(2, "little")
+    archive[central + 10 : central + 12] = (97).to_bytes(2, "little")
+    odd, good = list(read_file(bytes(archive), "methods.zip", limits=LIMITS))
+    assert isinstance(odd, ExtractError) and "odd.txt" in odd.reason
+    assert "unsupported compression" in odd.reason
+    assert isinstance(good, Document)
 
 
 def test_it_never_trusts_the_sizes_an_archive_claims():
