@@ -13,7 +13,6 @@ pipeline's; the in-sample figure of the same approximation is printed for compar
 
 import argparse
 import itertools
-import json
 import os
 import sys
 import zlib
@@ -22,6 +21,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "provenance.settings")
 
 GRID = {
@@ -83,46 +83,25 @@ def main() -> None:
     import django
 
     django.setup()
-    from provenance.corpus.models import Article, UploadItem
+    from meter_truth import article_reader, truth_targets
+
     from provenance.detect.align import align
-    from provenance.detect.links import DEFAULT_THRESHOLDS, ArticleData, compare
-    from provenance.detect.text import tokenize
+    from provenance.detect.links import DEFAULT_THRESHOLDS, compare
 
-    truth = json.loads(Path(args.truth).read_text("utf-8"))
-    rows = {a.path: a for a in Article.objects.select_related("outlet")}
-    for item in UploadItem.objects.filter(outcome="duplicate", article__isnull=False).select_related("upload_file", "article__outlet"):
-        rows.setdefault(item.upload_file.original_name, item.article)
-    data = {}
-
-    def article(path):
-        row = rows.get(path)
-        if row is None:
-            return None
-        if row.id not in data:
-            data[row.id] = ArticleData(
-                id=row.id, text=row.text, outlet_id=row.outlet_id, outlet_name=row.outlet.name if row.outlet else "",
-                outlet_kind=row.outlet.kind if row.outlet else "", published_at=row.published_at,
-                date_uncertainty_hours=row.date_uncertainty_hours, tokens=tokenize(row.text),
-            )
-        return data[row.id]
-
+    article = article_reader()
     items = []
-    for entry, truth_class, sources_key in (
-        [(e, e["kind"], "source_any_of") for e in truth.get("links", [])]
-        + [(e, "none", "not_from") for e in truth.get("unlinked", [])]
-    ):
+    for entry, truth_class, sources, story in truth_targets(args.truth):
         target = article(entry["target"])
         if target is None:
             continue
         pairs = []
-        for path in entry[sources_key]:
+        for path in sources:
             source = article(path)
             if source is None:
                 continue
             pair = compare(source, target, align(source.tokens, target.tokens))
             pair.target_id_expected = target.id
             pairs.append(pair)
-        story = "/".join(entry["target"].split("/")[-3:-1])
         items.append((truth_class, story, pairs))
 
     folds = [[i for i in items if zlib.crc32(i[1].encode()) % 2 == k] for k in (0, 1)]

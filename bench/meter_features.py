@@ -18,7 +18,6 @@ scikit-learn is not a dependency of the app; `uv run --with` brings it for this 
 """
 
 import argparse
-import json
 import math
 import os
 import re
@@ -28,6 +27,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "provenance.settings")
 
 WORD = re.compile(r"\w+")
@@ -127,40 +127,25 @@ def main() -> None:
     from sklearn.pipeline import make_pipeline
     from sklearn.preprocessing import StandardScaler
 
-    from provenance.corpus.models import Article, UploadItem
-    from provenance.detect.links import STOPWORDS, ArticleData
-    from provenance.detect.text import tokenize
+    from meter_truth import article_reader, truth_targets
 
-    truth = json.loads(Path(args.truth).read_text("utf-8"))
-    rows = {a.path: a for a in Article.objects.select_related("outlet")}
-    duplicates = UploadItem.objects.filter(outcome="duplicate", article__isnull=False)
-    for item in duplicates.select_related("upload_file", "article__outlet"):
-        rows.setdefault(item.upload_file.original_name, item.article)
+    from provenance.corpus.models import Article
+    from provenance.detect.links import STOPWORDS
+
     corpus = Corpus([a.text for a in Article.objects.only("text")], STOPWORDS)
-    data = {}
-
-    def article(path):
-        row = rows.get(path)
-        if row is not None and row.id not in data:
-            data[row.id] = ArticleData(
-                id=row.id, text=row.text, outlet_id=row.outlet_id, outlet_name=row.outlet.name if row.outlet else "",
-                outlet_kind=row.outlet.kind if row.outlet else "", published_at=row.published_at,
-                date_uncertainty_hours=row.date_uncertainty_hours, tokens=tokenize(row.text),
-            )
-        return data.get(row.id) if row is not None else None
-
+    article = article_reader()
     X, y, groups, names = [], [], [], None
-    entries = [(e, e["kind"], e["source_any_of"]) for e in truth.get("links", [])]
-    entries += [(e, "none", e["not_from"]) for e in truth.get("unlinked", [])]
-    for entry, truth_class, sources in entries:
+    for entry, truth_class, sources, story in truth_targets(args.truth):
         target = article(entry["target"])
+        if target is None:
+            continue
         found = [pair_features(source, target, corpus) for source in map(article, sources) if source]
-        if target is None or not found:
+        if not found:
             continue
         names = names or list(found[0])
         X.append([max(f[name] for f in found) for name in names])
         y.append(truth_class)
-        groups.append("/".join(entry["target"].split("/")[-3:-1]))
+        groups.append(story)
     X, y = np.array(X), np.array(y)
     print(f"{len(y)} targets, {len(set(groups))} stories, {len(names)} features: {', '.join(names)}")
     models = {

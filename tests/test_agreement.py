@@ -111,6 +111,13 @@ def test_it_sends_disagreements_to_the_moderators_queue(settings, reviewer, seco
     response = client.post(reverse("moderation_resolve", args=[link.pk]), {"verdict": R, "reason": ""})
     assert response.status_code == 302
     assert Link.objects.get(pk=link.pk).status == Verdict.DISPUTED
+    # Through htmx, the dispute comes back in place with its form and the error.
+    response = client.post(reverse("moderation_resolve", args=[link.pk]), {"verdict": R, "reason": ""},
+                           headers={"HX-Request": "true"})
+    assert response.status_code == 422
+    fragment = response.content.decode()
+    assert "Choose a verdict and give a reason" in fragment
+    assert f'<textarea id="reason-{link.pk}" name="reason"' in fragment and 'name="verdict"' in fragment
     response = client.post(reverse("moderation_resolve", args=[link.pk]), {"verdict": R, "reason": "B is right"},
                            headers={"HX-Request": "true"})
     assert response.status_code == 200

@@ -125,6 +125,21 @@ def _get_annotation_for_user(request, pk: int) -> Annotation:
 # --- Shared context ----------------------------------------------------------------------------
 
 
+def _counters_fragment(request) -> HttpResponse | None:
+    """The queue counters alone, when an htmx request targets them: every page that shows them
+    refreshes them in place after a decision (the `link-decided` event)."""
+    if request.htmx and request.htmx.target == "queue-counters":
+        return render(request, "review/queue.html#counters", {"counters": selectors.queue_counters(request.user)})
+    return None
+
+
+def _page_or_partial(request, template_name: str, target: str, partial: str) -> str:
+    """The page's template, or only its `partial` when an htmx request targets the element `target`."""
+    if request.htmx and request.htmx.target == target:
+        return f"{template_name}#{partial}"
+    return template_name
+
+
 def _decision_context(request, link: Link, *, conflict: DecisionConflict | None = None, form=None,
                       compact: bool = False) -> dict:
     """The decision block of one link; `compact` (a queue row) shows the verdict buttons without reason and note."""
@@ -167,8 +182,8 @@ def dashboard(request: HtmxHttpRequest) -> HttpResponse:
             # Nothing left to watch: stop polling (htmx stops on 286) after showing the final state.
             response.status_code = HttpResponseStopPolling.status_code
         return response
-    if request.htmx and request.htmx.target == "queue-counters":
-        return render(request, "review/queue.html#counters", {"counters": selectors.queue_counters(request.user)})
+    if counters := _counters_fragment(request):
+        return counters
     pairs = selectors.outlet_pairs(request.user)
     chart = ev.bar_chart(
         "Source → republisher, by links",
@@ -198,8 +213,8 @@ PAGE_SIZE = 25
 @analyst_required
 def queue(request: HtmxHttpRequest) -> HttpResponse:
     template_name = "review/queue.html"
-    if request.htmx and request.htmx.target == "queue-counters":
-        return render(request, template_name + "#counters", {"counters": selectors.queue_counters(request.user)})
+    if counters := _counters_fragment(request):
+        return counters
     data = request.GET.copy()
     data.setdefault("status", Verdict.PROPOSED)
     data.setdefault("show", "links")
@@ -232,8 +247,7 @@ def queue(request: HtmxHttpRequest) -> HttpResponse:
         "reason_codes": ReasonCode.choices,
         "next_url": request.get_full_path(),
     }
-    if request.htmx and request.htmx.target == "queue-results":
-        template_name += "#results"
+    template_name = _page_or_partial(request, template_name, "queue-results", "results")
     return render(request, template_name, context)
 
 
@@ -248,8 +262,8 @@ def link_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     template_name = "review/link_detail.html"
     if request.htmx and request.htmx.target == f"link-{link.pk}-decision":
         return render(request, template_name + "#decision", _decision_context(request, link))
-    if request.htmx and request.htmx.target == "queue-counters":
-        return render(request, "review/queue.html#counters", {"counters": selectors.queue_counters(request.user)})
+    if counters := _counters_fragment(request):
+        return counters
     return render(request, template_name, _link_page_context(request, link))
 
 
@@ -324,8 +338,8 @@ def _chain_context(request, chain: Chain, *, conflict: DecisionConflict | None =
 def chain_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     chain = _get_chain_for_user(request, pk)
     template_name = "review/chain_detail.html"
-    if request.htmx and request.htmx.target == "queue-counters":
-        return render(request, "review/queue.html#counters", {"counters": selectors.queue_counters(request.user)})
+    if counters := _counters_fragment(request):
+        return counters
     if request.htmx and request.htmx.target == "chain-decision":
         return render(request, template_name + "#chain-decision", _chain_context(request, chain))
     links, related_links = selectors.chain_links(request.user, chain)
@@ -415,9 +429,7 @@ def article_list(request: HtmxHttpRequest) -> HttpResponse:
     if outlet:
         qs = qs.filter(outlet__slug=outlet)
     page = Paginator(qs.order_by("-published_at", "-id"), 30).get_page(request.GET.get("page"))
-    template_name = "review/article_list.html"
-    if request.htmx and request.htmx.target == "article-results":
-        template_name += "#results"
+    template_name = _page_or_partial(request, "review/article_list.html", "article-results", "results")
     return render(request, template_name, {
         "page": page, "q": query, "outlet": outlet, "outlets": outlets_in_corpus(),
     })
@@ -524,9 +536,7 @@ def outlet_list(request: HtmxHttpRequest) -> HttpResponse:
     if query:
         qs = qs.filter(name__icontains=query)
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
-    template_name = "review/outlet_list.html"
-    if request.htmx and request.htmx.target == "outlet-results":
-        template_name += "#results"
+    template_name = _page_or_partial(request, "review/outlet_list.html", "outlet-results", "results")
     return render(request, template_name, {"page": page, "q": query})
 
 
@@ -557,9 +567,7 @@ def outlet_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
         "page": page,
         "subsidiaries": outlet.subsidiaries.all(),
     }
-    template_name = "review/outlet_detail.html"
-    if request.htmx and request.htmx.target == "outlet-articles":
-        template_name += "#articles"
+    template_name = _page_or_partial(request, "review/outlet_detail.html", "outlet-articles", "articles")
     return render(request, template_name, context)
 
 
