@@ -156,8 +156,11 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "dashboard"
 LOGOUT_REDIRECT_URL = "login"
-# Repeated failed logins for one username or one address lock it out for a while.
+# Repeated failed logins for one username from one address lock that pair out for a while; many more
+# from one address (whatever the usernames) lock the address out (provenance/accounts/throttle.py).
 LOGIN_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
+LOGIN_ADDRESS_FAILURE_LIMIT = env_int("LOGIN_ADDRESS_FAILURE_LIMIT", 50)
+LOGIN_USERNAME_FAILURE_LIMIT = env_int("LOGIN_USERNAME_FAILURE_LIMIT", 100)
 LOGIN_LOCKOUT_SECONDS = env_int("LOGIN_LOCKOUT_SECONDS", 900)
 # Two-reviewer mode: a link is confirmed only when two different reviewers agree.
 TWO_REVIEWER_MODE = env_bool("TWO_REVIEWER_MODE", False)

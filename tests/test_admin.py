@@ -7,10 +7,24 @@ from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.auth.models import User
 from django.urls import reverse
 
-from provenance.corpus.models import Article, ArticleFingerprint, Outlet, Upload, UploadFile, UploadItem
+from provenance.corpus.models import (
+    Article,
+    ArticleFingerprint,
+    Outlet,
+    Upload,
+    UploadFile,
+    UploadItem,
+)
 from provenance.review.audit import audit_history, audit_record
 from provenance.review.models import AuditEvent, Chain, Decision, Link, Verdict
-from tests.factories import ArticleFactory, LinkFactory, OutletFactory, UploadFactory, UserFactory, make_chain
+from tests.factories import (
+    ArticleFactory,
+    LinkFactory,
+    OutletFactory,
+    UploadFactory,
+    UserFactory,
+    make_chain,
+)
 
 pytestmark = pytest.mark.django_db
 

@@ -1,9 +1,8 @@
 """Detection stored in the database: links, chains, incremental updates and reviewers' decisions."""
 
+import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-
-import pytest
 
 from provenance.corpus.models import ArticleFingerprint, Credit
 from provenance.review.detection import detect_articles
@@ -233,3 +232,75 @@ def test_it_finds_the_wire_source_of_a_rewritten_news_brief(outlets):
     later = add_article(BRIEF + " A new date has not been set.", outlet="The Sun", published="1999-08-24T06:00:00")
     detect_articles([later.id])
     assert list(Link.objects.filter(target=later).values_list("source_article_id", flat=True)) == [brief.id]
+
+
+def test_a_confirmation_given_to_a_credit_carries_over_when_the_credited_article_arrives(outlets):
+    from provenance.review.models import AuditEvent
+
+    copy = add_article(COPY + "\n\nSource: Press Association", outlet="The Sun", published="1999-08-09T12:00")
+    detect_articles([copy.id])
+    credited = Link.objects.get()
+    assert credited.source_outlet.name == "Press Association" and credited.source_article is None
+    Link.objects.update(status=Verdict.CONFIRMED)
+    Chain.objects.update(status=Verdict.CONFIRMED)
+    old_chain = Chain.objects.get()
+    # The credited outlet's own article comes in: detection now links the article itself.
+    wire = add_article(WIRE, outlet="Press Association", published="1999-08-08T12:00")
+    detect_articles([wire.id])
+    credited.refresh_from_db()
+    assert credited.stale and credited.status == Verdict.CONFIRMED
+    link = Link.objects.get(source_article=wire, target=copy)
+    assert link.status == Verdict.CONFIRMED and f"link #{credited.pk}" in link.decision_note
+    event = AuditEvent.objects.get(action="link.carry_over")
+    assert event.actor is None and event.after["from_link"] == credited.pk
+    old_chain.refresh_from_db()
+    assert old_chain.stale
+    chain = Chain.objects.get(stale=False)
+    assert [n.article_id for n in chain.ordered_nodes()] == [wire.id, copy.id]
+    assert chain.status == Verdict.CONFIRMED and f"chain #{old_chain.pk}" in chain.decision_note
+
+
+def test_a_rejected_credit_does_not_carry_over(outlets):
+    copy = add_article(COPY + "\n\nSource: Press Association", outlet="The Sun", published="1999-08-09T12:00")
+    detect_articles([copy.id])
+    Link.objects.update(status=Verdict.REJECTED)
+    wire = add_article(WIRE, outlet="Press Association", published="1999-08-08T12:00")
+    detect_articles([wire.id])
+    assert Link.objects.get(source_article=wire, target=copy).status == Verdict.PROPOSED
+
+
+def test_a_credited_copy_is_the_source_not_a_sibling_of_the_original(outlets):
+    """TASS → Daily Mail (word for word) → BBC, which credits the Daily Mail: all three texts are alike,
+    and the credit decides that the BBC took it from the Daily Mail, not from TASS."""
+    tass = add_article(WIRE, outlet="TASS", published="1999-08-07T12:00")
+    mail = add_article("Edmonds walks out.\n\n" + WIRE, outlet="Daily Mail", published="1999-08-08T12:00")
+    bbc = add_article("Edmonds walks out.\n\n" + WIRE + "\n\nSource: Daily Mail", outlet="BBC",
+                      published="1999-08-09T12:00")
+    detect_articles([tass.id, mail.id, bbc.id])
+    pairs = set(Link.objects.filter(source_article__isnull=False).values_list("source_article_id", "target_id"))
+    assert pairs == {(tass.id, mail.id), (mail.id, bbc.id)}
+    assert not Link.objects.filter(target=bbc, source_article__isnull=True).exists()
+    assert [[n.article_id for n in c.ordered_nodes()] for c in Chain.objects.all()] == [[tass.id, mail.id, bbc.id]]
+
+
+def test_chains_follow_their_links_decisions(outlets, reviewer):
+    from provenance.review.services import link_decide
+
+    wire = add_article(WIRE, outlet="Press Association", published="1999-08-08T12:00")
+    copy = add_article(COPY, outlet="The Sun", published="1999-08-09T12:00")
+    credited = add_article(
+        "Scores of militants fled to Jordan, Russia's news agency Ria Novosti quoted a military source as saying.",
+        outlet="Sputnik",
+    )
+    detect_articles([wire.id, copy.id, credited.id])
+    text_link, credit_link = Link.objects.get(target=copy), Link.objects.get(target=credited)
+    assert Chain.objects.get(links=text_link).links.count() == 1
+    # Confirming a link confirms the proposed chain made of that link alone.
+    link_decide(link=text_link, reviewer=reviewer, verdict="confirmed", expected_version=text_link.version)
+    chain = Chain.objects.get(links=text_link)
+    assert chain.status == Verdict.CONFIRMED and f"link #{text_link.pk}" in chain.decision_note
+    # Rejecting a link takes away the proposed chains that leaned on it.
+    assert Chain.objects.filter(links=credit_link).exists()
+    link_decide(link=credit_link, reviewer=reviewer, verdict="rejected", expected_version=credit_link.version)
+    assert not Chain.objects.filter(links=credit_link).exists()
+    assert Chain.objects.filter(links=text_link, status=Verdict.CONFIRMED, stale=False).exists()

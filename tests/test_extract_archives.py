@@ -6,7 +6,14 @@ import zipfile
 import pytest
 
 from provenance.extract import Document, ExtractError, Limits, read_file, resolve_metadata
-from tests.ingest_files import HOSTILE_LIMITS, hostile_corpus, html_page, pathological_html, warc_bytes, zip_bytes
+from tests.ingest_files import (
+    HOSTILE_LIMITS,
+    hostile_corpus,
+    html_page,
+    pathological_html,
+    warc_bytes,
+    zip_bytes,
+)
 
 LIMITS = Limits(
     max_file_bytes=HOSTILE_LIMITS["UPLOAD_MAX_FILE_BYTES"],

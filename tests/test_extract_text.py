@@ -359,3 +359,24 @@ def test_it_keeps_subheadings_inside_the_article_and_drops_tags_and_teasers():
     assert "What happens next" in document.text
     assert document.text.rstrip().endswith("Insurers estimated the losses at 200 million euros.")
     assert "Tags:" not in document.text and "Storm Warning" not in document.text
+
+
+_PAGE_BODY = "<p>" + "The ministry said the convoy left the city at dawn, witnesses told reporters. " * 12 + "</p>"
+
+
+@pytest.mark.parametrize(("meta", "expected", "uncertainty"), [
+    # A time with its zone is kept to the minute (who copied whom on one day depends on it).
+    ('<meta property="article:published_time" content="2017-10-31T14:12:00+03:00">',
+     datetime(2017, 10, 31, 11, 12, tzinfo=timezone.utc), 0.5),
+    # A day alone means the whole day: noon, ± 12 h.
+    ('<meta property="article:published_time" content="2017-10-31">',
+     datetime(2017, 10, 31, 12, 0, tzinfo=timezone.utc), 12.0),
+    # A time without a zone could be in any zone.
+    ('<meta property="article:published_time" content="2017-10-31T08:30:00">',
+     datetime(2017, 10, 31, 8, 30, tzinfo=timezone.utc), 14.0),
+])
+def test_it_keeps_a_pages_publication_time_as_precisely_as_the_page_gives_it(meta, expected, uncertainty):
+    html = f"<html><head><title>Convoy</title>{meta}</head><body><article>{_PAGE_BODY}</article></body></html>"
+    [document] = read_file(html.encode(), "convoy.html", limits=Limits())
+    assert document.published_at == expected
+    assert document.date_uncertainty_hours == uncertainty

@@ -8,7 +8,12 @@ from django.utils import timezone
 
 from provenance.corpus import tasks
 from provenance.corpus.models import Article, Upload, UploadFile, UploadItem
-from provenance.corpus.services import outlets_load_defaults, upload_create, upload_process, uploads_sweep_stuck
+from provenance.corpus.services import (
+    outlets_load_defaults,
+    upload_create,
+    upload_process,
+    uploads_sweep_stuck,
+)
 from tests.ingest_files import zip_bytes
 from tests.ingest_helpers import SEEDS, ingest_bytes
 

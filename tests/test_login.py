@@ -1,4 +1,4 @@
-"""Login throttling: repeated failures lock a username (and an address) out for a while."""
+"""Login throttling: repeated failures lock a username out from an address (and an address out) for a while."""
 
 import time
 
@@ -38,14 +38,15 @@ def test_it_locks_a_username_out_after_five_failures(client, reviewer, settings)
     assert not response.wsgi_request.user.is_authenticated
 
 
-def test_it_locks_out_per_username_from_another_address_too(client, reviewer):
-    for n in range(5):
-        _fail(client, address=f"10.0.0.{n}")
-    assert _login(client, address="10.9.9.9").status_code == 429
+def test_it_does_not_lock_a_username_out_from_another_address(client, reviewer):
+    for _ in range(5):
+        _fail(client, address="10.0.0.1")
+    assert _login(client, address="10.0.0.1").status_code == 429
+    assert _login(client, address="10.9.9.9").status_code == 302
 
 
-def test_it_locks_out_an_address_that_tries_many_usernames(client, reviewer):
-    for n in range(5):
+def test_it_locks_out_an_address_that_tries_many_usernames(client, reviewer, settings):
+    for n in range(settings.LOGIN_ADDRESS_FAILURE_LIMIT):
         _fail(client, username=f"guess{n}", address="10.0.0.7")
     response = _login(client, address="10.0.0.7")
     assert response.status_code == 429
@@ -54,9 +55,9 @@ def test_it_locks_out_an_address_that_tries_many_usernames(client, reviewer):
 
 
 def test_it_ignores_case_and_spaces_in_the_locked_username(client, reviewer):
-    for n in range(5):
-        _fail(client, username=" REV ", address=f"10.1.0.{n}")
-    assert _login(client, address="10.2.0.1").status_code == 429
+    for _ in range(5):
+        _fail(client, username=" REV ", address="10.1.0.1")
+    assert _login(client, address="10.1.0.1").status_code == 429
 
 
 def test_it_lets_the_user_in_again_when_the_lockout_expires(client, reviewer, settings, monkeypatch):
@@ -81,11 +82,11 @@ def test_it_lets_the_user_in_again_when_the_lockout_expires(client, reviewer, se
 def test_it_forgets_earlier_failures_after_a_successful_login(client, reviewer):
     for _ in range(4):
         _fail(client, address="10.3.0.1")
-    assert _login(client, address="10.3.0.2").status_code == 302
+    assert _login(client, address="10.3.0.1").status_code == 302
     client.logout()
     for _ in range(4):
-        _fail(client, address="10.3.0.3")
-    assert _login(client, address="10.3.0.4").status_code == 302
+        _fail(client, address="10.3.0.1")
+    assert _login(client, address="10.3.0.1").status_code == 302
 
 
 def test_it_refuses_an_inactive_user(client):
@@ -111,7 +112,7 @@ def test_it_counts_failures_per_client_behind_a_proxy(client, reviewer, settings
     """Behind the proxy every request comes from one address: the client's is the proxy-appended one."""
     settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     for n in range(5):
-        client.post(reverse("login"), {"username": f"guess{n}", "password": "x"}, REMOTE_ADDR="10.0.0.2",
+        client.post(reverse("login"), {"username": "rev", "password": "x"}, REMOTE_ADDR="10.0.0.2",
                     HTTP_X_FORWARDED_FOR=f"1.2.3.{n}, 203.0.113.9")  # a spoofed first entry changes nothing
     locked = client.post(reverse("login"), {"username": "rev", "password": PASSWORD}, REMOTE_ADDR="10.0.0.2",
                          HTTP_X_FORWARDED_FOR="203.0.113.9")

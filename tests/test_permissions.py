@@ -11,7 +11,6 @@ from provenance.review.models import Annotation, AuditEvent, Chain, Link, Verdic
 from provenance.review.moderation import chain_lock
 from tests.factories import AnnotationFactory, UserFactory
 
-
 ROLES = ["anonymous", "outsider", "analyst", "reviewer", "moderator"]
 
 

@@ -82,3 +82,45 @@ def test_it_changes_nothing_when_the_values_are_the_same(reviewer_client, pair):
     )
     assert response.status_code == 302
     assert not AuditEvent.objects.filter(action="article.correct").exists()
+
+
+def test_a_day_typed_alone_means_the_whole_day(reviewer_client, pair):
+    _source, copy = pair
+    reviewer_client.post(reverse("article_correct", args=[copy.pk]),
+                         {"outlet_name": "Global Research", "published_at": "2015-10-06", "title": "Corrected"})
+    copy.refresh_from_db()
+    assert copy.published_at.hour == 12 and copy.date_uncertainty_hours == 12
+    page = reviewer_client.get(copy.get_absolute_url()).content.decode()
+    assert "6 Oct 2015" in page and "6 Oct 2015 12:00" not in page
+    # The form offers the day as it is known, and sending it back unchanged changes nothing.
+    assert 'value="2015-10-06"' in page
+    reviewer_client.post(reverse("article_correct", args=[copy.pk]),
+                         {"outlet_name": "Global Research", "published_at": "2015-10-06", "title": "Corrected"})
+    assert AuditEvent.objects.filter(action="article.correct", object_id=str(copy.pk)).count() == 1
+
+
+def test_sending_the_values_back_unchanged_marks_the_metadata_as_checked(reviewer_client, reviewer, pair):
+    source, _copy = pair
+    Article.objects.filter(pk=source.pk).update(needs_review=True)
+    page = reviewer_client.get(source.get_absolute_url()).content.decode()
+    assert "metadata needs review" in page
+    response = reviewer_client.post(
+        reverse("article_correct", args=[source.pk]),
+        {"outlet_name": "RT", "published_at": "2015-10-05 09:00", "title": source.title},
+        headers={"HX-Request": "true"},
+    )
+    assert "Metadata marked as checked" in response.content.decode()
+    source.refresh_from_db()
+    assert not source.needs_review
+    assert source.field_sources["outlet"]["source"] == "reviewer"
+    assert source.field_sources["published_at"]["by"] == reviewer.username
+    event = AuditEvent.objects.get(action="article.correct", object_id=str(source.pk))
+    assert event.before == {"needs_review": True} and event.after == {"needs_review": False}
+    assert "metadata needs review" not in reviewer_client.get(source.get_absolute_url()).content.decode()
+
+
+def test_a_correction_that_leaves_a_field_empty_still_needs_review(reviewer, pair):
+    _source, copy = pair
+    article_correct(article=copy, by=reviewer, outlet_name="Global Research", published_at=None, title="Corrected")
+    copy.refresh_from_db()
+    assert copy.needs_review

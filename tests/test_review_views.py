@@ -115,7 +115,7 @@ def test_it_lists_proposed_links_by_score_with_counters(reviewer_client, data):
 def test_it_shows_the_chain_timeline_credits_and_passages_side_by_side(analyst_client, data):
     response = analyst_client.get(reverse("chain_detail", args=[data["chain"].pk]))
     body = response.content.decode()
-    assert "<svg" in body and "RIA Novosti" in body and "06 Oct 2015" in body
+    assert "<svg" in body and "RIA Novosti" in body and "6 Oct 2015" in body
     assert '<mark class="hl hl-credit">RT</mark>' in body
     assert 'class="side-by-side"' in body
     # The copy changed 160 into 170: both sides mark it, and the summary says so.
@@ -132,6 +132,34 @@ def test_it_shows_a_links_history(reviewer_client, data):
     body = response.content.decode()
     assert "Both copy RIA" in body
     assert "link.rejected" in body
+
+
+def test_a_reviewer_who_decides_again_replaces_their_own_decision(reviewer_client, reviewer, data):
+    link = data["second"]
+    reviewer_client.post(reverse("link_decide", args=[link.pk]), {"verdict": "needs_evidence", "version": 1})
+    reviewer_client.post(reverse("link_decide", args=[link.pk]), {"verdict": "confirmed", "version": 2})
+    first, second = Decision.objects.filter(link=link).order_by("created_at", "id")
+    assert first.superseded and not second.superseded
+    body = reviewer_client.get(reverse("link_detail", args=[link.pk])).content.decode()
+    assert "(superseded)" in body
+
+
+def test_a_moderators_overturn_shows_in_the_decision_history(reviewer_client, moderator, data):
+    from provenance.review.moderation import chain_overturn, link_overturn
+
+    link, chain = data["second"], data["chain"]
+    # The chain first: rejecting its link afterwards would take the still-proposed chain away.
+    chain_overturn(chain=chain, by=moderator, verdict="rejected", reason="Not one story")
+    reviewer_client.post(reverse("link_decide", args=[link.pk]), {"verdict": "confirmed", "version": 1})
+    link_overturn(link=link, by=moderator, verdict="rejected", reason="Both copy RIA, not each other")
+    body = reviewer_client.get(reverse("link_detail", args=[link.pk])).content.decode()
+    history = body[body.index('id="history-heading"'):body.index("Audit events")]
+    assert "No decision yet" not in history
+    assert history.index("Rejected") < history.index("Confirmed")  # newest first
+    assert f"<strong>{moderator}</strong> <span class=\"small\">(moderator)</span>" in history
+    assert "Both copy RIA, not each other" in history and "(superseded)" in history
+    body = reviewer_client.get(reverse("chain_detail", args=[chain.pk])).content.decode()
+    assert "Decision history (1)" in body and "Not one story" in body
 
 
 # --- Permissions -----------------------------------------------------------------------------------
@@ -273,6 +301,9 @@ def test_it_decides_a_chain_in_place_and_with_its_links(reviewer_client, data):
     response = reviewer_client.post(reverse("chain_decide", args=[chain.pk]),
                                     {"verdict": "confirmed", "version": 1}, headers=HX)
     assert response.status_code == 200 and b'id="chain-decision"' in response.content
+    # The page header's status badge follows, swapped out of band.
+    assert re.search(r'<span id="chain-status" class="badge [^"]*" hx-swap-oob="true">Confirmed</span>',
+                     response.content.decode())
     assert "link-decided" in response["HX-Trigger"]
     response = reviewer_client.post(reverse("chain_decide", args=[chain.pk]),
                                     {"verdict": "rejected", "version": 1}, headers=HX)
@@ -483,3 +514,23 @@ def test_it_searches_and_filters_chains(reviewer_client, data):
     assert chain_ids("kind=partial") == set()
     assert chain_ids("date_from=2015-10-06") == {chain}
     assert chain_ids("date_from=2015-10-07") == set()
+
+
+def test_a_stale_link_and_chain_say_so_point_to_their_successors_and_take_no_decision(reviewer_client, data):
+    from django.utils import timezone
+
+    from provenance.review.models import Chain
+
+    link, chain = data["second"], data["chain"]
+    successor = Link.objects.exclude(pk=link.pk).filter(target=link.target).first()
+    Link.objects.filter(pk=link.pk).update(status="confirmed", stale=True)
+    Chain.objects.filter(pk=chain.pk).update(status="confirmed", stale=True, decided_at=timezone.now())
+    body = reviewer_client.get(reverse("link_detail", args=[link.pk])).content.decode()
+    assert "Detection no longer finds this link" in body
+    assert 'name="verdict"' not in body[body.index(f'id="link-{link.pk}-decision"'):]
+    if successor is not None:
+        assert f"link #{successor.pk}" in body
+    body = reviewer_client.get(reverse("chain_detail", args=[chain.pk])).content.decode()
+    assert "Detection no longer finds this chain" in body
+    assert "Confirm chain" not in body
+    assert "stale" in reviewer_client.get(reverse("dashboard")).content.decode()

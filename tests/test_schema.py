@@ -3,8 +3,8 @@ from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.db import IntegrityError
 
-from provenance.review.models import AuditEvent, Link
 from provenance.review.audit import audit_record
+from provenance.review.models import AuditEvent, Link
 from tests.factories import ArticleFactory, LinkFactory, OutletFactory
 
 

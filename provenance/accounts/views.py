@@ -1,13 +1,16 @@
+from urllib.parse import urlsplit
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.forms.utils import ErrorDict
+from django.http import HttpResponseRedirect
+from django.shortcuts import resolve_url
+from django.urls import Resolver404, resolve
 from django.utils.decorators import method_decorator
 
 from provenance.accounts import throttle
-
-LOCKED_OUT_MESSAGE = "Too many failed attempts. Try again in a few minutes."
 
 
 def client_address(request) -> str:
@@ -33,17 +36,29 @@ class LoginView(auth_views.LoginView):
     def post(self, request, *args, **kwargs):
         username = request.POST.get("username", "")
         address = client_address(request)
-        if throttle.login_locked(username=username, address=address):
+        if lockout := throttle.login_lockout(username=username, address=address):
             # The credentials are not even checked while locked out: show the form with the lockout message.
             form = self.get_form()
             form._errors = ErrorDict()
             form.cleaned_data = {}
-            form.add_error(None, LOCKED_OUT_MESSAGE)
+            form.add_error(None, lockout)
             response = self.render_to_response(self.get_context_data(form=form))
             response.status_code = 429
             response["Retry-After"] = str(settings.LOGIN_LOCKOUT_SECONDS)
             return response
         return super().post(request, *args, **kwargs)
+
+    def get_redirect_url(self) -> str:
+        """The `next` page, unless it is a sign-out URL: signing in must not lead straight to signing out."""
+        url = super().get_redirect_url()
+        if url:
+            try:
+                match = resolve(urlsplit(url).path)
+            except Resolver404:
+                return url
+            if match.url_name == "logout":
+                return ""
+        return url
 
     def form_invalid(self, form):
         throttle.login_failed(username=self.request.POST.get("username", ""), address=client_address(self.request))
@@ -55,5 +70,15 @@ class LoginView(auth_views.LoginView):
         return super().form_valid(form)
 
 
+@method_decorator(login_not_required, name="dispatch")
 class LogoutView(auth_views.LogoutView):
-    pass
+    """Signing out is a POST (with its CSRF token); a GET, such as a typed or bookmarked /logout/, shows
+    a page with the "Sign out" button instead of a blank 405."""
+
+    http_method_names = ["get", "post", "options"]
+    template_name = "accounts/logout.html"
+
+    def get(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return HttpResponseRedirect(resolve_url(settings.LOGIN_URL))
+        return super().get(request, *args, **kwargs)

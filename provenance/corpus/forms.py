@@ -41,12 +41,16 @@ class UploadForm(forms.Form):
     note = forms.CharField(label="Note", required=False, widget=forms.Textarea(attrs={"rows": 3}), max_length=5000)
 
     def clean_published_at(self):
-        from provenance.extract import parse_given_date
+        from provenance.extract.dates import DateOutOfRange
+        from provenance.extract.metadata import read_given_date
 
         value = self.cleaned_data["published_at"].strip()
         if not value:
             return None
-        parsed, _uncertainty = parse_given_date(value)
-        if parsed is None:
-            raise forms.ValidationError("Not a date: use YYYY-MM-DD, or YYYY-MM-DD HH:MM.")
+        try:
+            read_given_date(value)
+        except DateOutOfRange as exc:
+            raise forms.ValidationError(f"Not a date we can keep: {exc}.") from None
+        except ValueError:
+            raise forms.ValidationError("Not a date: use YYYY-MM-DD, or YYYY-MM-DD HH:MM.") from None
         return value

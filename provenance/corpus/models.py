@@ -7,6 +7,8 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 
+from provenance.accounts.roles import is_moderator, is_reviewer
+
 
 class Outlet(models.Model):
     class Kind(models.TextChoices):
@@ -54,6 +56,18 @@ def upload_file_path(instance: "UploadFile", filename: str) -> str:
     return f"uploads/{uuid.uuid4().hex}{safe_suffix}"
 
 
+class UploadQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The uploads a user may open: analysts their own; reviewers and moderators all; hidden ones only
+        moderators. Every page that lists or links uploads reads them through this."""
+        uploads = self
+        if not is_moderator(user):
+            uploads = uploads.filter(hidden=False)
+        if not is_reviewer(user):
+            uploads = uploads.filter(uploader=user) if getattr(user, "is_authenticated", False) else uploads.none()
+        return uploads
+
+
 class Upload(models.Model):
     """One batch of files submitted together, through the web form or the ingest command."""
 
@@ -88,6 +102,8 @@ class Upload(models.Model):
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+
+    objects = UploadQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]

@@ -13,7 +13,15 @@ from django.db import transaction
 from provenance.corpus.models import Article, Credit, Outlet, Upload
 from provenance.corpus.outlets import outlet_directory, outlet_directory_changed
 from provenance.review.audit import audit_record
-from provenance.review.models import Annotation, Chain, ChainLink, ChainNode, Decision, Link, Verdict
+from provenance.review.models import (
+    Annotation,
+    Chain,
+    ChainLink,
+    ChainNode,
+    Decision,
+    Link,
+    Verdict,
+)
 from provenance.review.moderation import ModerationError, _require
 
 
@@ -330,7 +338,8 @@ _PARSED_FIELDS = ("title", "byline", "url", "published_at", "date_uncertainty_ho
 
 
 def _given_for(article: Article):
-    from provenance.extract import Given, parse_given_date
+    from provenance.extract import Given
+    from provenance.extract.manifest import manifest_given
     from provenance.extract.types import ANALYST
 
     analyst = manifest = None
@@ -340,10 +349,7 @@ def _given_for(article: Article):
                         published_at=upload.given_published_at, source=ANALYST)
     row = article.upload_file.manifest if article.upload_file_id else None
     if row:
-        published_at, uncertainty = parse_given_date(str(row.get("published_at") or ""))
-        manifest = Given(outlet=str(row.get("outlet") or ""), url=str(row.get("url") or ""),
-                         title=str(row.get("title") or ""), published_at=published_at,
-                         date_uncertainty_hours=uncertainty)
+        manifest = manifest_given(row)
     return analyst, manifest
 
 
@@ -362,7 +368,13 @@ def articles_reparse(*, by, reason: str, articles: Iterable[Article] = (), uploa
     import hashlib
 
     from provenance.corpus.services import _limits, outlet_get_or_create
-    from provenance.extract import ExtractError, NameFinder, normalise_for_hash, read_file, resolve_metadata
+    from provenance.extract import (
+        ExtractError,
+        NameFinder,
+        normalise_for_hash,
+        read_file,
+        resolve_metadata,
+    )
 
     reason = _require(by=by, reason=reason)
     article_ids = _article_ids(articles=articles, uploads=uploads)

@@ -11,6 +11,7 @@ import io
 import json
 import logging
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from datetime import timezone as dt_timezone
@@ -34,10 +35,13 @@ from provenance.extract import (
     Limits,
     NameFinder,
     normalise_for_hash,
-    parse_given_date,
     read_file,
     resolve_metadata,
 )
+from provenance.extract.dates import bounded, in_range
+from provenance.extract.decode import strip_controls
+from provenance.extract.manifest import is_manifest, manifest_given, read_manifest
+from provenance.extract.metadata import read_given_date
 from provenance.extract.types import ANALYST
 
 logger = logging.getLogger(__name__)
@@ -101,19 +105,40 @@ def outlet_records_from_json(data: str | bytes) -> list[OutletRecord]:
     for position, row in enumerate(rows, start=1):
         if not isinstance(row, dict) or not str(row.get("name") or "").strip():
             raise OutletListError(f"outlet #{position} has no name")
+        domains = []
+        for domain in _text_list(row, "domains", position):
+            try:
+                domains.append(normalise_domain(domain))
+            except ValueError:
+                raise OutletListError(f"outlet #{position}: {domain!r} is not a domain") from None
         records.append(
             OutletRecord(
-                name=str(row["name"]).strip(),
-                aliases=[str(a).strip() for a in row.get("aliases") or [] if str(a).strip()],
-                domains=[normalise_domain(str(d)) for d in row.get("domains") or [] if str(d).strip()],
-                kind=str(row.get("kind") or ""),
-                country=str(row.get("country") or ""),
-                parent=str(row.get("parent") or ""),
-                notes=str(row.get("notes") or ""),
-                flags=[str(f) for f in row.get("flags") or []],
+                name=_text(row["name"]),
+                aliases=_text_list(row, "aliases", position),
+                domains=domains,
+                kind=_text(row.get("kind")),
+                country=_text(row.get("country")),
+                parent=_text(row.get("parent")),
+                notes=_text(row.get("notes")),
+                flags=_text_list(row, "flags", position),
             )
         )
     return records
+
+
+def _text(value) -> str:
+    """A value of an outlet list as stored text: no NUL or other control characters."""
+    return strip_controls(str(value if value is not None else "")).strip()
+
+
+def _text_list(row: dict, key: str, position: int) -> list[str]:
+    """A list of strings (a single string counts as a list of one), or a clear error."""
+    value = row.get(key) or []
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(item, (str, int, float)) for item in value):
+        raise OutletListError(f"outlet #{position}: {key} must be a list of strings")
+    return [text for text in map(_text, value) if text]
 
 
 def outlet_records_from_csv(text: str) -> tuple[list[OutletRecord], list[str]]:
@@ -321,7 +346,7 @@ def _limits() -> Limits:
 
 def outlet_get_or_create(*, name: str) -> Outlet | None:
     """The registry's outlet for a name or alias; a new outlet (kind other) for a name it does not know."""
-    name = " ".join((name or "").split())[:200]
+    name = " ".join(_storable(name).split())[:200]
     if not name:
         return None
     outlet_id = outlet_directory().resolve(name)
@@ -347,39 +372,34 @@ def outlet_get_or_create(*, name: str) -> Outlet | None:
 def _given_date(value) -> tuple[datetime | None, float | None]:
     if value in (None, ""):
         return None, None
-    if isinstance(value, datetime):
-        return (value if timezone.is_aware(value) else value.replace(tzinfo=dt_timezone.utc)), 0.0
-    if isinstance(value, date):
-        return datetime.combine(value, time(12), tzinfo=dt_timezone.utc), 12.0
-    parsed, uncertainty = parse_given_date(str(value))
-    if parsed is None:
-        raise UploadError(f"'{value}' is not a date (use YYYY-MM-DD or YYYY-MM-DD HH:MM)")
-    return parsed, uncertainty
+    try:
+        if isinstance(value, datetime):
+            return in_range(value if timezone.is_aware(value) else value.replace(tzinfo=dt_timezone.utc)), 0.0
+        if isinstance(value, date):
+            return in_range(datetime.combine(value, time(12), tzinfo=dt_timezone.utc)), 12.0
+        return read_given_date(str(value))
+    except ValueError as exc:
+        raise UploadError(f"Published: {exc}.") from None
 
 
 def _split_manifest(files: list, manifest: dict[str, dict]) -> tuple[dict[str, dict], list]:
-    """A manifest.csv sent along with the files describes them: apply it, do not read it as an article."""
+    """A manifest.csv sent along with the files describes them: apply it, never read it as an article."""
     documents = []
     for handle in files:
-        name = PurePosixPath(str(getattr(handle, "name", "") or "")).name.lower()
-        if name != "manifest.csv" or len(files) == 1:
+        if not is_manifest(str(getattr(handle, "name", "") or "")):
             documents.append(handle)
             continue
         try:
-            text = b"".join(handle.chunks()).decode("utf-8-sig")
-            rows = list(csv.DictReader(io.StringIO(text)))
-        except (UnicodeDecodeError, csv.Error):
-            raise UploadError("manifest.csv is not a UTF-8 CSV file.") from None
-        if rows and "path" not in {(key or "").strip().lower() for key in rows[0]}:
-            raise UploadError("manifest.csv needs a 'path' column (and url, outlet, published_at, title).")
-        for row in rows:
-            row = {(k or "").strip().lower(): (v or "").strip() for k, v in row.items()}
-            path = row.get("path", "").replace("\\", "/").lstrip("./")
-            if path:
-                manifest.setdefault(path, row)
-                manifest.setdefault(PurePosixPath(path).name, row)
+            rows = read_manifest(b"".join(handle.chunks()))
+        except ExtractError as exc:
+            raise UploadError(f"{exc.reason}.") from None
+        for path, row in rows.items():
+            manifest.setdefault(path, row)
+            manifest.setdefault(PurePosixPath(path).name, row)
     if not documents:
-        raise UploadError("Choose at least one file besides manifest.csv.")
+        raise UploadError(
+            "Choose at least one file besides manifest.csv: a manifest describes the files sent with it."
+        )
     return manifest, documents
 
 
@@ -420,7 +440,7 @@ def upload_create(
             )
             refused = 0
             for handle in files:
-                original = PurePosixPath(str(getattr(handle, "name", "") or "unnamed").replace("\\", "/")).as_posix()[-500:]
+                original = _storable(PurePosixPath(str(getattr(handle, "name", "") or "unnamed").replace("\\", "/")).as_posix())[-500:]
                 size = _file_size(handle)
                 reason = ""
                 if size == 0:
@@ -439,7 +459,8 @@ def upload_create(
                 handle.seek(0)
                 row = (manifest or {}).get(original) or {}
                 upload_file = UploadFile(
-                    upload=upload, original_name=original, size=size, sha256=digest.hexdigest(), manifest=row
+                    upload=upload, original_name=original, size=size, sha256=digest.hexdigest(),
+                    manifest={_storable(str(k)): _storable(str(v)) for k, v in row.items()},
                 )
                 upload_file.file.save(PurePosixPath(original).name, handle, save=False)
                 stored.append(upload_file)
@@ -502,25 +523,27 @@ def upload_process(*, upload_id: int) -> Upload | None:
     )
     if not claimed:
         return None
-    upload = Upload.objects.select_related("given_outlet").get(pk=upload_id)
-    analyst = None
-    if upload.given_outlet_id or upload.given_url or upload.given_published_at:
-        analyst = Given(
-            outlet=upload.given_outlet.name if upload.given_outlet else "",
-            url=upload.given_url,
-            published_at=upload.given_published_at,
-            date_uncertainty_hours=_given_uncertainty(upload.given_published_at),
-            source=ANALYST,
-        )
-    context = _Context(upload=upload, finder=NameFinder(outlet_directory()), limits=_limits(), analyst=analyst)
-    # Articles an earlier, interrupted attempt created still need detection.
-    context.created.extend(Article.objects.filter(upload=upload).values_list("pk", flat=True))
+    upload = None
+    # Everything after the claim is inside the try: whatever fails, the upload must not stay "processing".
     try:
+        upload = Upload.objects.select_related("given_outlet").get(pk=upload_id)
+        analyst = None
+        if upload.given_outlet_id or upload.given_url or upload.given_published_at:
+            analyst = Given(
+                outlet=upload.given_outlet.name if upload.given_outlet else "",
+                url=upload.given_url,
+                published_at=upload.given_published_at,
+                date_uncertainty_hours=_given_uncertainty(upload.given_published_at),
+                source=ANALYST,
+            )
+        context = _Context(upload=upload, finder=NameFinder(outlet_directory()), limits=_limits(), analyst=analyst)
+        # Articles an earlier, interrupted attempt created still need detection.
+        context.created.extend(Article.objects.filter(upload=upload).values_list("pk", flat=True))
         for upload_file in upload.files.filter(processed=False).order_by("pk"):
             _process_file(context, upload_file)
     except SoftTimeLimitExceeded:
         # Out of time, not broken: what is stored stays, and the next attempt carries on from there.
-        if upload.attempts + 1 >= MAX_ATTEMPTS:
+        if (upload.attempts if upload else 0) + 1 >= MAX_ATTEMPTS:
             _upload_finish(upload_id, failed=f"Processing did not finish in {MAX_ATTEMPTS} attempts.")
         else:
             Upload.objects.filter(pk=upload_id, status=Upload.Status.PROCESSING).update(status=Upload.Status.QUEUED)
@@ -562,26 +585,21 @@ def _upload_finish(upload_id: int, failed: str = "") -> None:
 
 def _process_file(context: _Context, upload_file: UploadFile) -> None:
     done = set(UploadItem.objects.filter(upload_file=upload_file).values_list("member_path", flat=True))
-    manifest = None
-    if upload_file.manifest:
-        row = upload_file.manifest
-        manifest_date, manifest_uncertainty = parse_given_date(str(row.get("published_at") or ""))
-        manifest = Given(
-            outlet=str(row.get("outlet") or ""), url=str(row.get("url") or ""), title=str(row.get("title") or ""),
-            published_at=manifest_date, date_uncertainty_hours=manifest_uncertainty,
-        )
+    manifest = manifest_given(upload_file.manifest) if upload_file.manifest else None
     try:
         with upload_file.file.open("rb") as handle:
             data = handle.read(settings.UPLOAD_MAX_FILE_BYTES + 1)
     except OSError:
         results = [ExtractError("the stored file is missing; upload it again")]
     else:
-        results = read_file(data, upload_file.original_name, limits=context.limits, finder=context.finder)
+        results = _guarded(
+            read_file(data, upload_file.original_name, limits=context.limits, finder=context.finder), context, upload_file
+        )
     seen = 0
     repeats: dict[str, int] = {}
     for result in results:
         seen += 1
-        member_path = (result.member_path or "")[:990]
+        member_path = _storable(result.member_path, 990)
         # An archive may hold two members of one name: number the repeats (stable across re-runs).
         repeats[member_path] = repeats.get(member_path, 0) + 1
         if repeats[member_path] > 1:
@@ -609,6 +627,32 @@ def _process_file(context: _Context, upload_file: UploadFile) -> None:
     UploadFile.objects.filter(pk=upload_file.pk).update(processed=True)
 
 
+def _guarded(results: Iterator, context: _Context, upload_file: UploadFile) -> Iterator:
+    """read_file's results; should reading still fail (a bug, a library's surprise), that becomes this file's
+    refusal, logged with its traceback, and the upload carries on with its next file."""
+    read = 0
+    try:
+        for result in results:
+            read += 1
+            yield result
+    except SoftTimeLimitExceeded:
+        raise
+    except Exception as exc:
+        logger.exception("upload %s: reading %s failed", context.upload.pk, upload_file.original_name)
+        yield ExtractError(
+            (f"reading stopped after {read} document(s)" if read else "the file could not be read")
+            + f": the reader failed unexpectedly ({exc.__class__.__name__}; logged for the maintainers)",
+            member_path="(the rest of the file)" if read else "",
+        )
+
+
+def _storable(text: str | None, limit: int | None = None) -> str:
+    """Text as the database can keep it: without NUL and other control characters (PostgreSQL refuses NUL
+    in text and JSON; tab and newline stay), cut to its column's length. All text ingestion stores passes here."""
+    text = strip_controls(text or "")
+    return text[:limit] if limit is not None else text
+
+
 def _store(context: _Context, upload_file: UploadFile, result, manifest: Given | None) -> str | None:
     """Write one document's outcome (and its article) in one transaction. Returns the outcome, or None if
     an earlier attempt already wrote it."""
@@ -617,11 +661,16 @@ def _store(context: _Context, upload_file: UploadFile, result, manifest: Given |
     if isinstance(result, ExtractError):
         try:
             with transaction.atomic():
-                UploadItem.objects.create(**base, outcome=UploadItem.Outcome.REFUSED, reason=result.reason[:2000])
+                UploadItem.objects.create(**base, outcome=UploadItem.Outcome.REFUSED, reason=_storable(result.reason, 2000))
         except IntegrityError:
             return None
         return UploadItem.Outcome.REFUSED
     document = resolve_metadata(result, analyst=context.analyst, manifest=manifest, finder=context.finder)
+    for name in ("text", "raw_text", "title", "byline", "url", "outlet_name", "language", "source_format"):
+        setattr(document, name, _storable(getattr(document, name)))
+    published_at = bounded(document.published_at)  # the readers bound their dates; this is the last guard
+    if document.published_at and not published_at:
+        document.warnings.append(f"its date {document.published_at.isoformat()} is out of range and was not kept")
     normalised = normalise_for_hash(document.text)
     if not normalised:
         return _store(context, upload_file, ExtractError("no article text found", member_path=member_path), manifest)
@@ -639,12 +688,12 @@ def _store(context: _Context, upload_file: UploadFile, result, manifest: Given |
             outlet = outlet_get_or_create(name=document.outlet_name) if document.outlet_name else None
             article = Article.objects.create(
                 outlet=outlet,
-                url=(document.url or "")[:2000],
-                title=(document.title or "")[:1000],
-                byline=(document.byline or "")[:500],
-                published_at=document.published_at,
-                date_uncertainty_hours=document.date_uncertainty_hours if document.published_at else None,
-                language=(document.language or "")[:16],
+                url=document.url[:2000],
+                title=document.title[:1000],
+                byline=document.byline[:500],
+                published_at=published_at,
+                date_uncertainty_hours=document.date_uncertainty_hours if published_at else None,
+                language=document.language[:16],
                 text=document.text,
                 raw_text=document.raw_text,
                 content_hash=content_hash,
@@ -656,7 +705,10 @@ def _store(context: _Context, upload_file: UploadFile, result, manifest: Given |
                 field_sources=document.field_sources(),
                 needs_review=document.needs_review,
             )
-            UploadItem.objects.create(**base, outcome=UploadItem.Outcome.CREATED, article=article)
+            UploadItem.objects.create(
+                **base, outcome=UploadItem.Outcome.CREATED, article=article,
+                reason=_storable("; ".join(document.warnings), 2000),
+            )
     except IntegrityError:
         # A concurrent run wrote this document, or another upload wrote the same text first.
         if UploadItem.objects.filter(upload_file=upload_file, member_path=member_path).exists():

@@ -1,8 +1,10 @@
 """Upload pages: list, new (multi-file, drag and drop), detail with live progress, raw file download."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, TooManyFilesSent
 from django.core.paginator import Paginator
+from django.forms.utils import ErrorDict
 from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET, require_http_methods
@@ -10,7 +12,7 @@ from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import HttpResponseStopPolling
 from django_htmx.middleware import HtmxDetails
 
-from provenance.accounts.roles import is_analyst, is_moderator, is_reviewer
+from provenance.accounts.roles import is_analyst, is_moderator
 from provenance.corpus.forms import UploadForm
 from provenance.corpus.models import Upload, UploadFile, UploadItem
 from provenance.corpus.services import UploadError, upload_create
@@ -25,25 +27,16 @@ def _require_role(request) -> None:
         raise PermissionDenied("Your account has no role yet. Ask a moderator for access.")
 
 
-def _uploads_for(user):
-    """Analysts see their own uploads; reviewers and moderators all; hidden ones only moderators."""
-    uploads = Upload.objects.all()
-    if not is_moderator(user):
-        uploads = uploads.filter(hidden=False)
-    if not is_reviewer(user):
-        uploads = uploads.filter(uploader=user)
-    return uploads
-
-
 def _get_upload_for_user(request, pk: int) -> Upload:
     _require_role(request)
-    return get_object_or_404(_uploads_for(request.user).select_related("uploader", "given_outlet"), pk=pk)
+    uploads = Upload.objects.visible_to(request.user).select_related("uploader", "given_outlet")
+    return get_object_or_404(uploads, pk=pk)
 
 
 @require_GET
 def upload_list(request: HtmxHttpRequest):
     _require_role(request)
-    uploads = _uploads_for(request.user).select_related("uploader").order_by("-created_at")
+    uploads = Upload.objects.visible_to(request.user).select_related("uploader").order_by("-created_at")
     page = Paginator(uploads, 25).get_page(request.GET.get("page"))
     return render(request, "corpus/upload_list.html", {"page": page})
 
@@ -57,8 +50,14 @@ def upload_new(request: HtmxHttpRequest):
             form = UploadForm(request.POST, request.FILES)
             valid = form.is_valid()
         except TooManyFilesSent:
+            # Django refused the request body before the form saw it: show the empty form with the reason.
             form, valid = UploadForm(), False
-            form.add_error(None, "Too many files in one upload: split them into several uploads or send a ZIP.")
+            form._errors, form.cleaned_data = ErrorDict(), {}  # what add_error needs; an unbound form has neither
+            form.add_error(
+                None,
+                f"Too many files in one upload (the limit is {settings.DATA_UPLOAD_MAX_NUMBER_FILES}): "
+                "split them into several uploads or send a ZIP.",
+            )
         if valid:
             data = form.cleaned_data
             try:
@@ -111,7 +110,7 @@ def upload_detail(request: HtmxHttpRequest, pk: int):
 def upload_file_download(request: HtmxHttpRequest, pk: int):
     _require_role(request)
     upload_file = get_object_or_404(UploadFile.objects.select_related("upload"), pk=pk)
-    if not _uploads_for(request.user).filter(pk=upload_file.upload_id).exists():
+    if not Upload.objects.visible_to(request.user).filter(pk=upload_file.upload_id).exists():
         raise Http404("No such file.")
     try:
         handle = upload_file.file.open("rb")

@@ -54,6 +54,32 @@ class LinkScores:
         ]
 
 
+def truth_problem(truth) -> str:
+    """What is wrong with a truth file's structure ("" when nothing): the scorers below trust it."""
+    if not isinstance(truth, dict) or not ({"links", "unlinked", "chains"} & set(truth)):
+        return "expected 'links'/'unlinked' (METER) or 'chains' (samples)"
+    shapes = {"links": ("target", "source_any_of"), "unlinked": ("target", "not_from")}
+    for key, (target, sources) in shapes.items():
+        entries = truth.get(key, [])
+        if not isinstance(entries, list):
+            return f"'{key}' must be a list"
+        for number, entry in enumerate(entries, start=1):
+            if (not isinstance(entry, dict) or not isinstance(entry.get(target), str)
+                    or not isinstance(entry.get(sources), list)
+                    or not all(isinstance(path, str) for path in entry[sources])):
+                return f"'{key}' entry {number} needs '{target}' (a path) and '{sources}' (a list of paths)"
+            if key == "links" and entry.get("kind") not in CLASSES[:2]:
+                return f"'links' entry {number} has kind {entry.get('kind')!r}: expected republication or partial"
+    chains = truth.get("chains", [])
+    if not isinstance(chains, list) or not all(
+        isinstance(chain, list) and chain and all(isinstance(node, str) for node in chain) for chain in chains
+    ):
+        return "'chains' must be a list of chains, each a list of outlet names or file paths"
+    if not isinstance(truth.get("outlets", {}), dict) or not isinstance(truth.get("no_chain", []), list):
+        return "'outlets' must map names to aliases and 'no_chain' must be a list of paths"
+    return ""
+
+
 def score_links(truth: dict, articles: list[dict], links: list[dict], path_aliases: dict | None = None) -> LinkScores:
     """`path_aliases` maps the paths of files ingested as duplicates to the article they duplicate."""
     scores = LinkScores()

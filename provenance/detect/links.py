@@ -269,17 +269,19 @@ def choose_sources(
 
     Two copies of one source share its text: when what the target shares with a candidate X is
     already shared with another candidate S that X itself copied, X is a sibling, not a source —
-    unless the target also carries text only X has (edits it inherited from X).
+    unless the target also carries text only X has (edits it inherited from X), or credits X's outlet
+    and not S's: then X is the source it names, and S, whose text reached the target through X, is
+    dropped instead.
     """
     into = [p for p in pairs if p.target.id == target.id]
     found = [p for p in into if p.kind]
     found.sort(key=lambda p: (-p.target_shared, p.source.id))
-    kept: list[PairResult] = []
-    dropped: list[tuple[PairResult, PairResult]] = []
-    for pair in found:
-        sibling_of = None
+    credited = {c.outlet_id for c in target.credits if c.role in (REPUBLISHED_FROM, SOURCE) and c.outlet_id}
+
+    def upstream_explaining(pair: PairResult, others: list[PairResult]) -> PairResult | None:
+        """A candidate upstream of `pair`'s source that already explains what the target shares with it."""
         shared_here = pair.alignment.b_covered
-        for other in into:
+        for other in others:
             if other is pair or not other.alignment.shared_words:
                 continue
             between = relate(other.source, pair.source)
@@ -288,13 +290,34 @@ def choose_sources(
             explained = shared_here & other.alignment.b_covered
             unexplained = int(shared_here.sum() - explained.sum())
             if unexplained < max(thresholds.sibling_min_words, thresholds.sibling_unexplained * shared_here.sum()):
-                sibling_of = other
-                break
+                return other
+        return None
+
+    kept: list[PairResult] = []
+    dropped: list[tuple[PairResult, PairResult]] = []
+    for pair in found:
+        sibling_of = upstream_explaining(pair, into)
+        if sibling_of is not None and pair.source.outlet_id in credited and sibling_of.source.outlet_id not in credited:
+            sibling_of = None  # the target names this outlet: its article is the source, not a sibling
         if sibling_of is None:
             kept.append(pair)
         else:
             dropped.append((pair, sibling_of))
+    named = [p for p in kept if p.source.outlet_id in credited]
+    for pair in [p for p in kept if p.source.outlet_id not in credited]:
+        # Upstream of a credited source, and reaching the target only through it.
+        through = [n for n in named if upstream_explaining(n, [pair]) is pair]
+        if through and not _own_text(pair, through[0], thresholds):
+            kept.remove(pair)
+            dropped.append((pair, through[0]))
     return kept, dropped
+
+
+def _own_text(pair: PairResult, other: PairResult, thresholds: Thresholds) -> bool:
+    """Whether the target shares text with `pair`'s source that it does not share with `other`'s."""
+    shared_here = pair.alignment.b_covered
+    unexplained = int(shared_here.sum() - (shared_here & other.alignment.b_covered).sum())
+    return unexplained >= max(thresholds.sibling_min_words, thresholds.sibling_unexplained * shared_here.sum())
 
 
 def text_reasons(pair: PairResult) -> list[str]:

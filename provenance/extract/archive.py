@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import csv
 import io
-import posixpath
 import re
 import stat
 import zipfile
@@ -12,7 +10,7 @@ import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from provenance.extract.types import ExtractError, Given, Limits
+from provenance.extract.types import ExtractError, Limits
 
 _IGNORED = re.compile(r"(?:^|/)(?:__MACOSX/|\.DS_Store$|Thumbs\.db$|desktop\.ini$)", re.IGNORECASE)
 _CHUNK = 64 * 1024
@@ -110,42 +108,3 @@ def zip_members(data: bytes, limits: Limits) -> Iterator[Member]:
             yield Member(info.filename, None, problem)
             continue
         yield Member(info.filename, _read_member(zf, info, limits, [0], len(data) * 10**6))
-
-
-def read_manifest(data: bytes) -> dict[str, Given]:
-    """manifest.csv rows (path,url,outlet,published_at,title) keyed by path."""
-    from provenance.extract.metadata import parse_given_date
-
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise ExtractError("manifest.csv is not UTF-8 text") from None
-    reader = csv.DictReader(io.StringIO(text))
-    if not reader.fieldnames or "path" not in [f.strip().lower() for f in reader.fieldnames]:
-        raise ExtractError("manifest.csv needs a 'path' column (and url, outlet, published_at, title)")
-    rows: dict[str, Given] = {}
-    for row in reader:
-        row = {(k or "").strip().lower(): (v or "").strip() for k, v in row.items()}
-        if not row.get("path"):
-            continue
-        published_at, uncertainty = parse_given_date(row.get("published_at", ""))
-        rows[posixpath.normpath(row["path"].replace("\\", "/")).lstrip("./")] = Given(
-            outlet=row.get("outlet", ""),
-            url=row.get("url", ""),
-            published_at=published_at,
-            date_uncertainty_hours=uncertainty,
-            title=row.get("title", ""),
-        )
-    return rows
-
-
-def manifest_lookup(manifest: dict[str, Given], path: str) -> Given | None:
-    path = posixpath.normpath(path.replace("\\", "/")).lstrip("./")
-    if path in manifest:
-        return manifest[path]
-    # An archive of a folder: the manifest inside the folder names paths relative to it.
-    parts = path.split("/")
-    for i in range(1, len(parts)):
-        if "/".join(parts[i:]) in manifest:
-            return manifest["/".join(parts[i:])]
-    return None

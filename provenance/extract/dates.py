@@ -38,6 +38,37 @@ _PATTERNS = [
 ]
 
 
+# Dates are kept only within these years, counted in UTC. Outside them a date is a slip or hostile input,
+# and one stored past 9999 in UTC (9999-12-31 23:59 -12:00 is year 10000 there) breaks every later read.
+EARLIEST_YEAR, LATEST_YEAR = 1900, 2100
+
+
+class DateOutOfRange(ValueError):
+    """A date that cannot be stored: outside EARLIEST_YEAR..LATEST_YEAR once converted to UTC."""
+
+
+def in_range(value: datetime) -> datetime:
+    """value unchanged when it falls within EARLIEST_YEAR..LATEST_YEAR in UTC (a naive value counts as UTC),
+    else DateOutOfRange saying so. Every date the readers and forms keep passes through here."""
+    try:
+        year = (value.astimezone(timezone.utc) if value.tzinfo is not None else value).year
+    except OverflowError:  # year 0 or 10000 in UTC
+        year = None
+    if year is None or not EARLIEST_YEAR <= year <= LATEST_YEAR:
+        raise DateOutOfRange(f"{value.isoformat(sep=' ')} is outside the years {EARLIEST_YEAR}–{LATEST_YEAR} (in UTC)")
+    return value
+
+
+def bounded(value: datetime | None) -> datetime | None:
+    """value when in_range accepts it, else None: for dates read from files, where an odd one is no date."""
+    if value is None:
+        return None
+    try:
+        return in_range(value)
+    except DateOutOfRange:
+        return None
+
+
 @dataclass(frozen=True)
 class FoundDate:
     value: datetime
@@ -76,7 +107,8 @@ def _build(year, month, day, groups, zone_offset, explicit_zone) -> tuple[dateti
     except (TypeError, ValueError):
         return None
     if explicit_zone:
-        return (stamp - (zone_offset or timedelta())).replace(tzinfo=timezone.utc), 0.0
+        value = bounded((stamp - (zone_offset or timedelta())).replace(tzinfo=timezone.utc))
+        return (value, 0.0) if value else None
     # A time without a zone: somewhere within a day's worth of zones of UTC.
     return stamp.replace(tzinfo=timezone.utc), 12.0
 

@@ -9,6 +9,7 @@ from datetime import datetime, timezone
 
 import trafilatura
 
+from provenance.extract.dates import bounded
 from provenance.extract.scraped import clean_body
 from provenance.extract.types import ExtractError, Limits
 
@@ -33,6 +34,8 @@ class HtmlPage:
     url: str
     site_name: str
     language: str
+    # ± hours around published_at: 12 for a day alone, 14 for a time without a zone, 0.5 with one.
+    date_uncertainty_hours: float | None = None
 
 
 def nesting_depth(html: str, stop_at: int) -> int:
@@ -53,6 +56,29 @@ def nesting_depth(html: str, stop_at: int) -> int:
     return deepest
 
 
+_DATE_FORMAT = "%Y-%m-%dT%H:%M:%S%z"
+
+
+def page_date(value: str | None) -> tuple[datetime | None, float | None]:
+    """htmldate's reading (in _DATE_FORMAT) as (UTC datetime, ± hours). Midnight without a zone is how
+    htmldate gives a day alone: that is the whole day (noon ± 12 h). A time without a zone could be in
+    any zone (UTC−12…+14): kept as UTC ± 14 h. A time with its zone is exact to the half hour."""
+    if not value:
+        return None, None
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        return None, None
+    if parsed.tzinfo is None and (parsed.hour, parsed.minute, parsed.second) == (0, 0, 0):
+        parsed, uncertainty = parsed.replace(hour=12, tzinfo=timezone.utc), 12.0
+    elif parsed.tzinfo is None:
+        parsed, uncertainty = parsed.replace(tzinfo=timezone.utc), 14.0
+    else:
+        uncertainty = 0.5
+    parsed = bounded(parsed)
+    return (parsed.astimezone(timezone.utc), uncertainty) if parsed else (None, None)
+
+
 def parse_html(html: str, *, url: str = "", limits: Limits | None = None) -> HtmlPage:
     limits = limits or Limits()
     depth = nesting_depth(html, limits.html_max_depth)
@@ -69,18 +95,13 @@ def parse_html(html: str, *, url: str = "", limits: Limits | None = None) -> Htm
             include_comments=False,
             include_tables=True,
             with_metadata=True,
-            date_extraction_params={"extensive_search": False, "original_date": True},
+            date_extraction_params={"extensive_search": False, "original_date": True, "outputformat": _DATE_FORMAT},
         )
     except (ValueError, RecursionError, MemoryError) as exc:
         raise ExtractError(f"the HTML could not be parsed ({exc.__class__.__name__})") from None
     if result is None or not (result.text or "").strip():
         raise ExtractError("no article text found in the HTML page")
-    published_at = None
-    if result.date:
-        try:
-            published_at = datetime.strptime(result.date[:10], "%Y-%m-%d").replace(hour=12, tzinfo=timezone.utc)
-        except ValueError:
-            published_at = None
+    published_at, uncertainty = page_date(result.date)
     language = (getattr(result, "language", None) or "").lower()
     if not language and (match := _LANG.search(html[:5000])):
         language = match.group(1).lower()
@@ -92,4 +113,5 @@ def parse_html(html: str, *, url: str = "", limits: Limits | None = None) -> Htm
         url=result.url or url or "",
         site_name=(result.sitename or "").strip(),
         language=language,
+        date_uncertainty_hours=uncertainty,
     )

@@ -10,6 +10,7 @@ import re
 from collections import Counter
 from datetime import datetime, time, timezone
 
+from provenance.extract.dates import EARLIEST_YEAR, LATEST_YEAR, DateOutOfRange, in_range
 from provenance.extract.names import NameFinder
 from provenance.extract.types import ANALYST, MANIFEST, TEXT, URL, Document, Given, Sourced
 
@@ -20,8 +21,10 @@ _DE = frozenset("der die das und ist nicht mit den von zu auf ein eine dem im".s
 _ES = frozenset("el la los las de que y en un una por con para del se".split())
 
 
-def parse_given_date(value: str) -> tuple[datetime | None, float | None]:
-    """A date or datetime typed by a person: '2015-10-06', '2015-10-06 13:20', ISO with zone."""
+def read_given_date(value: str) -> tuple[datetime | None, float | None]:
+    """A date or datetime typed by a person: '2015-10-06', '2015-10-06 13:20', ISO with zone; (None, None)
+    when empty. Raises ValueError with a reason a person can act on: not a date, or a year out of range
+    (the upload form, manifests and JSON lines all read their dates through here)."""
     value = (value or "").strip()
     if not value:
         return None, None
@@ -32,13 +35,28 @@ def parse_given_date(value: str) -> tuple[datetime | None, float | None]:
             from dateutil import parser as dateparser
 
             parsed = dateparser.parse(value, dayfirst=False)
-        except (ValueError, OverflowError):
-            return None, None
+        except (ValueError, OverflowError, TypeError):
+            raise ValueError(f"{value[:60]!r} is not a date (use YYYY-MM-DD or YYYY-MM-DD HH:MM)") from None
     if len(value) <= 10:
-        return datetime.combine(parsed.date(), time(12), tzinfo=timezone.utc), 12.0
-    if parsed.tzinfo is None:
-        return parsed.replace(tzinfo=timezone.utc), 12.0
-    return parsed, 0.0
+        parsed, uncertainty = datetime.combine(parsed.date(), time(12), tzinfo=timezone.utc), 12.0
+    elif parsed.tzinfo is None:
+        parsed, uncertainty = parsed.replace(tzinfo=timezone.utc), 12.0
+    else:
+        uncertainty = 0.0
+    try:
+        return in_range(parsed), uncertainty
+    except DateOutOfRange:
+        raise DateOutOfRange(
+            f"{value[:60]!r} is outside the years {EARLIEST_YEAR}–{LATEST_YEAR} (in UTC)"
+        ) from None
+
+
+def parse_given_date(value: str) -> tuple[datetime | None, float | None]:
+    """read_given_date, with (None, None) for anything it refuses."""
+    try:
+        return read_given_date(value)
+    except ValueError:
+        return None, None
 
 
 _LETTER = re.compile(r"[^\W\d_]")

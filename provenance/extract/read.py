@@ -4,16 +4,27 @@ from __future__ import annotations
 
 import json
 import posixpath
+from collections import Counter
 from collections.abc import Iterator
 
 from provenance.extract import sniff as sniffing
-from provenance.extract.archive import manifest_lookup, read_manifest, zip_members
+from provenance.extract.archive import zip_members
 from provenance.extract.decode import decode, strip_controls
 from provenance.extract.html import parse_html
-from provenance.extract.metadata import parse_given_date
+from provenance.extract.manifest import is_manifest, manifest_given, manifest_lookup, read_manifest
+from provenance.extract.metadata import read_given_date
 from provenance.extract.names import NameFinder
 from provenance.extract.scraped import opening_dateline, parse_scraped
-from provenance.extract.types import METADATA, TEXT, URL, Document, ExtractError, Given, Limits, Result, Sourced
+from provenance.extract.types import (
+    METADATA,
+    TEXT,
+    URL,
+    Document,
+    ExtractError,
+    Limits,
+    Result,
+    Sourced,
+)
 from provenance.extract.warc import warc_records
 from provenance.extract.wire import looks_like_wire, parse_wire
 
@@ -85,7 +96,7 @@ def document_from_html(
     return Document(
         outlet_signals=signals,
         text=body, raw_text=html, title=page.title, byline=page.byline, published_at=page.published_at,
-        date_uncertainty_hours=12.0 if page.published_at else None, url=page.url, language=page.language,
+        date_uncertainty_hours=page.date_uncertainty_hours, url=page.url, language=page.language,
         member_path=member_path, source_format="html", fields=fields,
     )
 
@@ -137,7 +148,11 @@ def _jsonl(data: bytes, *, limits: Limits, finder: NameFinder | None, prefix: st
             exc.member_path = member
             yield exc
             continue
-        published_at, uncertainty = parse_given_date(str(row.get("published_at") or ""))
+        try:
+            published_at, uncertainty = read_given_date(str(row.get("published_at") or ""))
+        except ValueError as exc:
+            published_at = uncertainty = None
+            document.warnings.append(f"published_at not used: {exc}")
         if url:
             document.fields["url"] = Sourced(url, METADATA, 0.9)
             document.url = url
@@ -183,13 +198,27 @@ def read_file(data: bytes, name: str, *, limits: Limits | None = None, finder: N
 
 def _zip(data: bytes, *, limits: Limits, finder: NameFinder | None) -> Iterator[Result]:
     members = list(zip_members(data, limits))
-    manifest: dict[str, Given] = {}
+    # A manifest at the top or one folder down describes the archive; a broken one refuses it (ExtractError).
+    manifests = [m for m in members if is_manifest(m.path) and m.path.count("/") <= 1]
+    manifest: dict[str, dict[str, str]] = {}
+    for member in manifests:
+        if member.data is not None:
+            try:
+                manifest.update(read_manifest(member.data, name=member.path))
+            except ExtractError as exc:
+                raise ExtractError(f"{exc.reason}. The archive is not read until its manifest is fixed") from None
+    if len(members) == len(manifests):
+        yield ExtractError("the ZIP archive holds no files" + (" besides its manifest" if manifests else ""))
     for member in members:
-        if posixpath.basename(member.path).lower() == "manifest.csv" and member.data is not None:
-            if member.path.count("/") <= 1:
-                manifest.update(read_manifest(member.data))
-    for member in members:
-        if posixpath.basename(member.path).lower() == "manifest.csv" and member.path.count("/") <= 1:
+        if is_manifest(member.path) and member in manifests:
+            if member.data is None:
+                yield ExtractError(f"{member.path} refused: {member.error}", member_path=member.path)
+            continue
+        if is_manifest(member.path):
+            yield ExtractError(
+                f"{member.path} is not read: a manifest applies only at the top of the archive or one folder down",
+                member_path=member.path,
+            )
             continue
         if member.data is None:
             yield ExtractError(f"{member.path} refused: {member.error}", member_path=member.path)
@@ -204,7 +233,8 @@ def _zip(data: bytes, *, limits: Limits, finder: NameFinder | None) -> Iterator[
                 member_path=member.path,
             )
             continue
-        given = manifest_lookup(manifest, member.path) if manifest else None
+        row = manifest_lookup(manifest, member.path) if manifest else None
+        given = manifest_given(row) if row else None
         try:
             if kind == sniffing.JSONL:
                 for result in _jsonl(member.data, limits=limits, finder=finder, prefix=f"{member.path}#"):
@@ -225,7 +255,11 @@ def _zip(data: bytes, *, limits: Limits, finder: NameFinder | None) -> Iterator[
 
 def _warc(data: bytes, *, limits: Limits, finder: NameFinder | None = None) -> Iterator[Result]:
     seen: dict[str, int] = {}
+    skipped: Counter[str] = Counter()
     for record in warc_records(data, limits):
+        if record.skipped:
+            skipped[record.skipped] += 1
+            continue
         member = record.uri or f"record {record.index}"
         seen[member] = seen.get(member, 0) + 1
         if seen[member] > 1:
@@ -259,3 +293,9 @@ def _warc(data: bytes, *, limits: Limits, finder: NameFinder | None = None) -> I
             document.date_uncertainty_hours = 72.0
             document.fields["published_at"] = Sourced(record.captured_at, METADATA, 0.3)
         yield document
+    if not seen:
+        kinds = ", ".join(f"{n} {kind}" for kind, n in skipped.most_common())
+        yield ExtractError(
+            "the WARC holds no HTML or text responses"
+            + (f" ({skipped.total()} record(s) skipped: {kinds})" if skipped else " (no records at all)")
+        )

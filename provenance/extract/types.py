@@ -80,6 +80,8 @@ class Document:
     outlet_signals: list[tuple[str, float, str]] = field(default_factory=list)
     # Outlets the page credits as its source (they are not the page's own outlet).
     credited_names: set[str] = field(default_factory=set)
+    # What the reader left out and why (e.g. a date it could not keep); stored with the outcome.
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def needs_review(self) -> bool:

@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from provenance.extract.dates import bounded
+
 _STAMP = re.compile(
     r"^\s*(?P<hour>\d{1,2}):(?P<minute>\d{2})\s+(?P<day>\d{1,2})/(?P<month>\d{1,2})/(?P<year>\d{2,4}):"
     r"\s*Page\s+(?P<page>\d+)\s*(?:\((?P<priority>[A-Z]+)\))?\s*(?P<slug>.*?)\s*$",
@@ -106,10 +108,10 @@ def parse_wire(text: str) -> WireStory:
         year = int(stamp["year"])
         year += 1900 if year >= 50 and year < 100 else 2000 if year < 50 else 0
         try:
-            published_at = datetime(
+            published_at = bounded(datetime(
                 year, int(stamp["month"]), int(stamp["day"]), int(stamp["hour"]), int(stamp["minute"]),
                 tzinfo=_LONDON,
-            )
+            ))
         except ValueError:
             published_at = None
         slug, page = stamp["slug"], int(stamp["page"])

@@ -285,7 +285,7 @@ def _attribution_proposals(target: ArticleData, text_sources: list[PairResult], 
             target_id=target.id,
             kind=ATTRIBUTION,
             score=score,
-            reasons=[reason, f"{name} has no article in the corpus that this text shares passages with"],
+            reasons=[reason, f"no article of {name} in the corpus was found to be this text's source"],
             evidence={"credits": [evidence_credit], "passages": [], "role": role, "via_outlet_id": via_id},
         )
     return list(proposals.values())
@@ -367,6 +367,41 @@ def _store_links(targets: set[int], proposals: list[_Proposal], report: Detectio
     if to_create:
         created = Link.objects.bulk_create(to_create)
         report.links_created.extend(link.id for link in created)
+        _carry_over_link_confirmations(created)
+
+
+def _carry_over_link_confirmations(created: list[Link]) -> None:
+    """A confirmed link from an outlet that had no article in the corpus (a credit) goes stale once that
+    outlet's article arrives and detection links the article itself. The reviewer confirmed who copied
+    whom; the new link says the same with the source article named, so it takes over the confirmation
+    (a system event in the audit trail names both links). Rejections are not carried: new evidence may
+    answer the reason a reviewer rejected the credit, so the new link is proposed for review."""
+    from provenance.review.audit import audit_record
+
+    by_article = [link for link in created if link.source_article_id]
+    if not by_article:
+        return
+    outlet_of = dict(
+        Article.objects.filter(id__in={link.source_article_id for link in by_article}).values_list("id", "outlet_id")
+    )
+    confirmed = {
+        (link.source_outlet_id, link.target_id): link
+        for link in Link.objects.filter(
+            target_id__in={link.target_id for link in by_article}, source_article__isnull=True,
+            status=Verdict.CONFIRMED, stale=True,
+        )
+    }
+    now = timezone.now()
+    for link in by_article:
+        earlier = confirmed.get((outlet_of.get(link.source_article_id), link.target_id))
+        if earlier is None:
+            continue
+        link.status, link.decided_by_id, link.decided_at = Verdict.CONFIRMED, earlier.decided_by_id, now
+        link.reason_code = earlier.reason_code
+        link.decision_note = f"Carried over from link #{earlier.pk}, confirmed before the source article was in the corpus."
+        link.save(update_fields=["status", "decided_by", "decided_at", "reason_code", "decision_note"])
+        audit_record(actor=None, action="link.carry_over", obj=link, before={"status": Verdict.PROPOSED},
+                     after={"status": Verdict.CONFIRMED, "from_link": earlier.pk}, reason=link.decision_note)
 
 
 def _store_credits(articles: list[ArticleData]) -> int:
@@ -492,6 +527,49 @@ def _store_chains(seed: set[int], report: DetectionReport) -> None:
     ChainNode.objects.bulk_create(nodes)
     ChainLink.objects.bulk_create(chain_links)
     report.chains_created.extend(chain.id for chain in chains)
+    _carry_over_chain_confirmations(chains)
+
+
+def _outlet_path(chain: Chain) -> tuple:
+    return tuple(node.outlet_id if node.outlet_id else node.article.outlet_id for node in chain.ordered_nodes())
+
+
+def _carry_over_chain_confirmations(created: list[Chain]) -> None:
+    """A new chain that retraces a confirmed, now stale chain of the same final article outlet by outlet
+    (an outlet known only from a credit now has its article in the corpus) takes over its confirmation:
+    the reviewer confirmed that order of outlets for that article. Its links keep their own statuses
+    (see _carry_over_link_confirmations)."""
+    from provenance.review.audit import audit_record
+
+    finals = {chain.final_article_id for chain in created}
+    earlier = list(
+        Chain.objects.filter(final_article_id__in=finals, status=Verdict.CONFIRMED, stale=True)
+        .prefetch_related("nodes__article")
+    )
+    if not earlier:
+        return
+    paths = {(chain.final_article_id, _outlet_path(chain)): chain for chain in earlier}
+    now = timezone.now()
+    for chain in Chain.objects.filter(id__in=[c.id for c in created]).prefetch_related("nodes__article"):
+        match = paths.get((chain.final_article_id, _outlet_path(chain)))
+        if match is None:
+            continue
+        chain.status, chain.decided_by_id, chain.decided_at = Verdict.CONFIRMED, match.decided_by_id, now
+        chain.reason_code = match.reason_code
+        chain.decision_note = f"Carried over from chain #{match.pk}, which it retraces outlet by outlet."
+        chain.save(update_fields=["status", "decided_by", "decided_at", "reason_code", "decision_note"])
+        audit_record(actor=None, action="chain.carry_over", obj=chain, before={"status": Verdict.PROPOSED},
+                     after={"status": Verdict.CONFIRMED, "from_chain": match.pk}, reason=chain.decision_note)
+
+
+def rebuild_chains(article_ids) -> DetectionReport:
+    """Recompute the chains around these articles from the links as they stand (after a decision):
+    a proposed chain that leans on a rejected link goes, a decided one is kept and marked stale, and
+    the paths that remain are proposed."""
+    report = DetectionReport(articles=sorted(article_ids))
+    with transaction.atomic():
+        _store_chains(set(article_ids), report)
+    return report
 
 
 def detect_articles(article_ids, *, thresholds: Thresholds = DEFAULT_THRESHOLDS) -> DetectionReport:

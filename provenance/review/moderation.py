@@ -90,6 +90,10 @@ def link_overturn(*, link: Link, by, verdict: str, reason: str) -> Link:
             after={**link_state(link), "superseded_decisions": superseded},
             reason=reason,
         )
+        if verdict == Verdict.REJECTED:
+            from provenance.review.detection import rebuild_chains
+
+            rebuild_chains({link.target_id})  # its chains lose their support (see services._chains_follow)
     return link
 
 
@@ -163,6 +167,10 @@ def links_bulk_decide(*, links: Iterable[Link], by, verdict: str, reason: str) -
                 reason=reason,
             )
             result.changed.append(link.pk)
+        if verdict == Verdict.REJECTED and result.changed:
+            from provenance.review.detection import rebuild_chains
+
+            rebuild_chains(set(Link.objects.filter(pk__in=result.changed).values_list("target_id", flat=True)))
     return result
 
 

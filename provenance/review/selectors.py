@@ -3,6 +3,8 @@
 Every function takes the user, so hidden articles and uploads stay out of non-moderators' sight.
 """
 
+import json
+import re
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -47,7 +49,7 @@ def chains_for(user) -> QuerySet[Chain]:
 # What a queue row shows (review/queue.html): loading only these columns of the link, its articles,
 # their outlets and the reviewer halves the cost of the rows' query (fewer columns to compile and read).
 QUEUE_ROW_FIELDS = (
-    "kind", "score", "reasons", "status", "decided_by", "decided_at", "reason_code", "decision_note", "version",
+    "kind", "score", "reasons", "status", "decided_by", "decided_at", "reason_code", "decision_note", "version", "stale",
     "source_article", "source_outlet", "target",
     "target__title", "target__published_at", "target__outlet", "target__outlet__name",
     "source_article__outlet", "source_article__outlet__name", "source_outlet__name", "decided_by__username",
@@ -62,7 +64,7 @@ LINK_ARTICLE_DEFER = (
 
 
 def uploads_for(user) -> QuerySet[Upload]:
-    return Upload.objects.all() if is_moderator(user) else Upload.objects.filter(hidden=False)
+    return Upload.objects.visible_to(user)
 
 
 def chain_prefetch() -> list:
@@ -97,6 +99,7 @@ def matching_article_ids(query: str) -> str:
     a common word matches thousands of articles, and reading them as rows and sending them back as
     a Python list cost ~1 ms of CPU each time (the queue sends them four times per page).
     """
+    query = search_text(query)
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_seqscan = off")
         cursor.execute(
@@ -110,9 +113,19 @@ def matching_article_ids(query: str) -> str:
     return ids
 
 
+_CONTROL = dict.fromkeys(range(32), " ")
+
+
+def search_text(query: str) -> str:
+    """A typed search as it can be sent to the database: control characters (NUL, which PostgreSQL text
+    cannot hold, among them) become spaces."""
+    return (query or "").translate(_CONTROL).strip()
+
+
 def article_search(qs: QuerySet[Article], query: str) -> QuerySet[Article]:
-    """Full-text search over titles and bodies: PostgreSQL's when there, a plain substring match otherwise."""
-    query = query.strip()
+    """Full-text search over titles and bodies: PostgreSQL's when there, otherwise every word of the query
+    as a whole word, in any case ("RIA" finds "RIA Novosti", not "Syria")."""
+    query = search_text(query)
     if not query:
         return qs
     if connection.vendor == "postgresql":
@@ -121,7 +134,13 @@ def article_search(qs: QuerySet[Article], query: str) -> QuerySet[Article]:
             where=["corpus_article.id IN (SELECT unnest(%s::bigint[]))"], params=[ids]
         )
     for word in query.split():
-        qs = qs.filter(Q(title__icontains=word) | Q(text__icontains=word))
+        word = word.strip("\"'()[]{},;:!?")
+        if not word:
+            continue
+        # Lookarounds rather than \b, so that a word ending in punctuation ("U.S.") still matches.
+        # SQLite's REGEXP is Python's `re`, provided by Django's backend.
+        pattern = rf"(?<!\w){re.escape(word)}(?!\w)"
+        qs = qs.filter(Q(title__iregex=pattern) | Q(text__iregex=pattern))
     return qs
 
 
@@ -380,6 +399,19 @@ def outlets_with_counts(user) -> QuerySet[Outlet]:
     )
 
 
+def outlet_search(qs: QuerySet[Outlet], query: str) -> QuerySet[Outlet]:
+    """Outlets whose name, one of whose aliases or one of whose domains contains the query (any case)."""
+    query = search_text(query)
+    if not query:
+        return qs
+    match = Q(name__icontains=query) | Q(aliases__icontains=query) | Q(domains__icontains=query)
+    if connection.vendor == "sqlite" and not query.isascii():
+        # SQLite keeps JSON as text with non-ASCII characters escaped (\u0420...): look for that spelling too.
+        escaped = json.dumps(query)[1:-1]
+        match |= Q(aliases__icontains=escaped) | Q(domains__icontains=escaped)
+    return qs.filter(match)
+
+
 # --- Articles --------------------------------------------------------------------------------
 
 
@@ -456,3 +488,71 @@ def sibling_copies(user, chain: Chain, *, limit: int = 3) -> list[Article]:
     for other in others[: limit * 3]:
         seen.setdefault(other.final_article_id, other.final_article)
     return list(seen.values())[:limit]
+
+
+@dataclass(frozen=True)
+class VerdictEntry:
+    """One verdict in a link's or chain's history: a reviewer's decision or a moderator's overturn."""
+
+    verdict: str
+    verdict_label: str
+    by: str
+    created_at: object
+    reason_label: str = ""
+    note: str = ""
+    superseded: bool = False
+    # "moderator" (an overturn) or "carried over" (from an earlier link or chain, by detection)
+    origin: str = ""
+
+
+# Actions that set a verdict without a reviewer's Decision row: moderators' overturns
+# (review/moderation.py) and confirmations carried over by detection (review/detection.py).
+VERDICT_ACTIONS = {
+    "link.overturn": "moderator", "link.bulk_confirm": "moderator", "link.bulk_reject": "moderator",
+    "chain.overturn": "moderator", "link.carry_over": "carried over", "chain.carry_over": "carried over",
+}
+
+
+def verdict_history(obj: Link | Chain) -> list[VerdictEntry]:
+    """Every verdict given on a link or chain, newest first: reviewers' decisions (superseded ones
+    marked), moderators' overturns and carried-over confirmations, which the audit trail records."""
+    from provenance.review.audit import audit_history
+    from provenance.review.models import ReasonCode
+
+    subject = {"link": obj} if isinstance(obj, Link) else {"chain": obj}
+    labels = dict(Verdict.choices)
+    entries = [
+        VerdictEntry(
+            verdict=d.verdict, verdict_label=d.get_verdict_display(), by=str(d.reviewer), created_at=d.created_at,
+            reason_label=d.get_reason_code_display() if d.reason_code else "", note=d.note, superseded=d.superseded,
+        )
+        for d in Decision.objects.filter(**subject).select_related("reviewer")
+    ]
+    for event in audit_history(obj).filter(action__in=VERDICT_ACTIONS):
+        status, origin = (event.after or {}).get("status", ""), VERDICT_ACTIONS[event.action]
+        entries.append(VerdictEntry(
+            verdict=status, verdict_label=labels.get(status, status), by=str(event.actor or "detection"),
+            created_at=event.created_at, note=event.reason, origin=origin,
+            # A moderator's verdict is stored with the reason code "other" (review/moderation.py).
+            reason_label=ReasonCode.OTHER.label if origin == "moderator" else "",
+        ))
+    entries.sort(key=lambda entry: entry.created_at, reverse=True)
+    return entries
+
+
+def successors(user, obj: Link | Chain) -> list:
+    """What detection proposes now in place of a stale link or chain: current links into the same
+    article from the same outlet (its article, or the outlet alone), or current chains ending at the
+    same article."""
+    if not obj.stale:
+        return []
+    if isinstance(obj, Chain):
+        return list(chains_for(user).filter(final_article_id=obj.final_article_id, stale=False).exclude(pk=obj.pk))
+    outlet_id = obj.source_article.outlet_id if obj.source_article_id else obj.source_outlet_id
+    if outlet_id is None:
+        return []
+    return list(
+        links_for(user).filter(target_id=obj.target_id, stale=False).exclude(pk=obj.pk)
+        .filter(Q(source_article__outlet_id=outlet_id) | Q(source_outlet_id=outlet_id))
+        .select_related("source_article__outlet", "source_outlet", "target__outlet")
+    )

@@ -12,7 +12,7 @@ from datetime import datetime
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import F
+from django.db.models import Count, F
 from django.utils import timezone
 
 from provenance.accounts.roles import is_moderator, is_reviewer
@@ -71,6 +71,13 @@ def _resulting_status(*, verdict: str, reviewer, previous: list[Decision], curre
     return verdict if latest_other.verdict == verdict else Verdict.DISPUTED
 
 
+def _supersede_own(previous: list[Decision], reviewer) -> None:
+    """A reviewer who decides again replaces their own earlier decision: one live opinion each."""
+    own = [d.pk for d in previous if d.reviewer_id == reviewer.pk]
+    if own:
+        Decision.objects.filter(pk__in=own).update(superseded=True)
+
+
 def _locked_chain(link: Link) -> Chain | None:
     return link.chains.filter(locked=True).first()
 
@@ -114,6 +121,7 @@ def link_decide(
                 "Someone decided this link while you were looking at it.",
                 link=current, decision=_latest_decision(link=link, superseded=False),
             )
+        _supersede_own(previous, reviewer)
         Decision.objects.create(link=link, reviewer=reviewer, verdict=verdict, reason_code=reason_code, note=note)
         link = Link.objects.with_related().get(pk=link.pk)
         audit_record(
@@ -121,9 +129,34 @@ def link_decide(
             after={"status": link.status, "version": link.version, "reason_code": reason_code},
             reason=note,
         )
+        _chains_follow(link, reviewer=reviewer, note=note, reason_code=reason_code)
         queue_counters_changed()
         transaction.on_commit(queue_counters_changed)
     return link
+
+
+def _chains_follow(link: Link, *, reviewer, note: str, reason_code: str) -> None:
+    """Chains follow a settled link decision. A rejected link no longer supports its chains: they are
+    recomputed (proposed ones leaning on it go, decided ones are kept as stale). A proposed chain made
+    of this one link says no more than the link does: it takes the same verdict, as the reviewer's
+    (in single-reviewer mode)."""
+    from provenance.review.detection import rebuild_chains
+
+    if link.status == Verdict.REJECTED:
+        rebuild_chains({link.target_id})
+        return
+    if link.status != Verdict.CONFIRMED or settings.TWO_REVIEWER_MODE:
+        return  # with two reviewers, each decides the chain for themselves
+    # Count first, then filter on the link: filtering first would count only the matching link.
+    single = (
+        Chain.objects.annotate(size=Count("links")).filter(size=1)
+        .filter(links=link, status=Verdict.PROPOSED, locked=False, stale=False)
+    )
+    for chain in single:
+        chain_decide(
+            chain=chain, reviewer=reviewer, verdict=Verdict.CONFIRMED, reason_code=reason_code,
+            note=note or f"Decided with its only link #{link.pk}", expected_version=chain.version,
+        )
 
 
 def chain_decide(
@@ -153,6 +186,7 @@ def chain_decide(
                 chain=Chain.objects.get(pk=chain.pk),
                 decision=_latest_decision(chain=chain, superseded=False),
             )
+        _supersede_own(previous, reviewer)
         Decision.objects.create(chain=chain, reviewer=reviewer, verdict=verdict, reason_code=reason_code, note=note)
         chain = Chain.objects.get(pk=chain.pk)
         audit_record(
@@ -242,6 +276,8 @@ class CorrectionResult:
     chains_removed: int = 0
     chains_stale: list[Chain] = field(default_factory=list)
     detection_error: str = ""
+    # The reviewer vouched for unchanged values: the "needs review" mark was lifted, nothing else changed.
+    checked: bool = False
 
     @property
     def changed(self) -> bool:
@@ -279,11 +315,14 @@ def _display(value) -> str:
 
 
 def article_correct(
-    *, article: Article, by, outlet_name: str, published_at: datetime | None, title: str
+    *, article: Article, by, outlet_name: str, published_at: datetime | None, title: str,
+    date_uncertainty_hours: float | None = 0.0,
 ) -> CorrectionResult:
     """A reviewer corrects an article's outlet, date or title; detection reruns for that article.
 
-    The corrected fields are recorded as coming from the reviewer (full confidence).
+    The reviewer has seen all three fields, so each one given is recorded as coming from the reviewer
+    (full confidence), and the article no longer needs a metadata review unless a field is still empty.
+    A date typed without a time means the whole day (`date_uncertainty_hours` 12).
     """
     from provenance.review.detection import detect_articles
 
@@ -295,32 +334,47 @@ def article_correct(
     outlet = _outlet_named(outlet_name)
     if published_at is not None and timezone.is_naive(published_at):
         published_at = timezone.make_aware(published_at, timezone.get_default_timezone())
+    uncertainty = date_uncertainty_hours if published_at else None
     changes: dict[str, tuple] = {}
     if outlet != article.outlet:
         changes["outlet"] = (article.outlet, outlet)
-    if published_at != article.published_at:
+    # A day typed for an article already dated to that day alone (± 12 h or more) is not a change.
+    same_day = bool(
+        published_at and article.published_at and (uncertainty or 0) >= 12
+        and (article.date_uncertainty_hours or 0) >= 12 and published_at.date() == article.published_at.date()
+    )
+    if published_at != article.published_at and not same_day:
         changes["published_at"] = (article.published_at, published_at)
     if title != article.title:
         changes["title"] = (article.title, title)
+    needs_review = outlet is None or published_at is None
     result = CorrectionResult(article=article)
-    if not changes:
+    if not changes and needs_review == article.needs_review:
         return result
     now = timezone.now()
+    vouched = {"title": title, "outlet": outlet, "published_at": published_at}
     with transaction.atomic():
         sources = dict(article.field_sources or {})
+        for name, value in vouched.items():
+            if value:
+                sources[name] = {"source": FieldSource.REVIEWER.value, "confidence": 1.0,
+                                 "by": by.get_username(), "at": now.isoformat()}
         for name, (_old, new) in changes.items():
             setattr(article, name, new)
-            sources[name] = {"source": FieldSource.REVIEWER.value, "confidence": 1.0,
-                             "by": by.get_username(), "at": now.isoformat()}
         if "published_at" in changes:
-            article.date_uncertainty_hours = 0 if published_at else None
+            article.date_uncertainty_hours = uncertainty
         article.field_sources = sources
-        article.save(update_fields=[*changes.keys(), "field_sources", "date_uncertainty_hours", "updated_at"])
-        audit_record(
-            actor=by, action="article.correct", obj=article,
-            before={name: _display(old) for name, (old, _new) in changes.items()},
-            after={name: _display(new) for name, (_old, new) in changes.items()},
-        )
+        before_review, article.needs_review = article.needs_review, needs_review
+        article.save(update_fields=[*changes.keys(), "field_sources", "date_uncertainty_hours", "needs_review",
+                                    "updated_at"])
+        before = {name: _display(old) for name, (old, _new) in changes.items()}
+        after = {name: _display(new) for name, (_old, new) in changes.items()}
+        if before_review != needs_review:
+            before["needs_review"], after["needs_review"] = before_review, needs_review
+        audit_record(actor=by, action="article.correct", obj=article, before=before, after=after)
+    if not changes:
+        result.checked = True
+        return result
     result.fields = {name: (_display(old), _display(new)) for name, (old, new) in changes.items()}
     try:
         report = detect_articles([article.pk])

@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
@@ -39,7 +40,6 @@ from provenance.review.forms import (
 from provenance.review.models import (
     Annotation,
     Chain,
-    Decision,
     Link,
     ReasonCode,
     Verdict,
@@ -219,8 +219,6 @@ def queue(request: HtmxHttpRequest) -> HttpResponse:
     data.setdefault("status", Verdict.PROPOSED)
     data.setdefault("show", "links")
     form = QueueFilterForm(data)
-    filters = selectors.QueueFilters()
-    show = "links"
     if form.is_valid():
         cd = form.cleaned_data
         show = cd["show"] or "links"
@@ -228,10 +226,15 @@ def queue(request: HtmxHttpRequest) -> HttpResponse:
             q=cd["q"], outlet=cd["outlet"], kind=cd["kind"], status=cd["status"],
             date_from=cd["date_from"], date_to=cd["date_to"], upload=cd["upload"],
         )
-    if show == "chains":
-        qs = selectors.queue_chains(request.user, filters)
+        if show == "chains":
+            qs = selectors.queue_chains(request.user, filters)
+        else:
+            qs = selectors.queue_links(request.user, filters)
     else:
-        qs = selectors.queue_links(request.user, filters)
+        # The errors and no results (as the audit log does): the whole queue under "invalid filter"
+        # would pass for the filtered one.
+        show = "chains" if data.get("show") == "chains" else "links"
+        qs = Chain.objects.none() if show == "chains" else Link.objects.none()
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     options = {
         name: options_html(form.fields[name].choices, form[name].value())
@@ -271,7 +274,8 @@ def _link_page_context(request, link: Link, *, conflict: DecisionConflict | None
     return {
         **_decision_context(request, link, conflict=conflict),
         "evidence_html": evidence_cache.links_evidence_html([link])[link.pk],
-        "decisions": Decision.objects.filter(link=link).select_related("reviewer").order_by("-created_at", "-id"),
+        "decisions": selectors.verdict_history(link),
+        "successors": selectors.successors(request.user, link),
         "events": audit_history(link)[:50],
         "chains": selectors.chains_for(request.user).filter(links=link).prefetch_related(*selectors.chain_prefetch()),
         "counters": selectors.queue_counters(request.user),
@@ -370,10 +374,18 @@ def chain_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         "counters": selectors.queue_counters(request.user),
         "annotations": Annotation.objects.filter(chain=chain).select_related("author"),
         "annotation_form": AnnotationForm(initial={"chain": chain.pk, "next": request.get_full_path()}),
-        "chain_decisions": Decision.objects.filter(chain=chain).select_related("reviewer")[:20],
+        "decisions": selectors.verdict_history(chain),
+        "successors": selectors.successors(request.user, chain),
         "article_ids": article_ids,
     }
     return render(request, template_name, context)
+
+
+def _with_chain_status(response: HttpResponse, request, chain: Chain) -> HttpResponse:
+    """Adds the page header's status badge, swapped out of band, to a chain-decision fragment."""
+    badge = render_to_string("review/chain_detail.html#chain-status", {"chain": chain, "oob": True}, request)
+    response.content = response.content + badge.encode()
+    return response
 
 
 @require_POST
@@ -400,12 +412,14 @@ def chain_decide_view(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     except DecisionConflict as conflict:
         current = conflict.chain or chain
         if request.htmx:
-            return render(request, template_name, _chain_context(request, current, conflict=conflict), status=409)
+            return _with_chain_status(
+                render(request, template_name, _chain_context(request, current, conflict=conflict), status=409),
+                request, current)
         who = conflict.decision.reviewer if conflict.decision else None
         messages.error(request, f"Not recorded: {conflict.message}" + (f" Last decision by {who}." if who else ""))
         return HttpResponseRedirect(chain.get_absolute_url())
     if request.htmx and not cd["apply_to_links"]:
-        response = render(request, template_name, _chain_context(request, chain))
+        response = _with_chain_status(render(request, template_name, _chain_context(request, chain)), request, chain)
         return trigger_client_event(response, "link-decided", {"chain": chain.pk, "status": chain.status})
     messages.success(request, f"Chain #{chain.pk}: {chain.get_status_display()}.")
     if request.htmx:
@@ -451,11 +465,7 @@ def _article_context(request, article: Article) -> dict:
         "annotation_form": AnnotationForm(initial={"article": article.pk, "next": request.get_full_path()}),
         "fields": fields,
         "can_decide": is_reviewer(request.user),
-        "correction_form": CorrectionForm(initial={
-            "outlet_name": article.outlet.name if article.outlet else "",
-            "published_at": article.published_at.strftime("%Y-%m-%d %H:%M") if article.published_at else "",
-            "title": article.title,
-        }),
+        "correction_form": CorrectionForm(initial=CorrectionForm.initial_for(article)),
     }
 
 
@@ -492,6 +502,7 @@ def article_correct_view(request: HtmxHttpRequest, pk: int) -> HttpResponse:
             result = article_correct(
                 article=article, by=request.user, outlet_name=form.cleaned_data["outlet_name"],
                 published_at=form.cleaned_data["published_at"], title=form.cleaned_data["title"],
+                date_uncertainty_hours=form.cleaned_data["date_uncertainty_hours"],
             )
         except ValidationError as exc:
             error = " ".join(exc.messages)
@@ -511,7 +522,8 @@ def article_correct_view(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, f"Corrected ({changed}). Detection re-ran: {_summary(result)}.")
     else:
-        messages.info(request, "Nothing to correct: the values were the same.")
+        messages.info(request, "Metadata marked as checked." if result.checked
+                      else "Nothing to correct: the values were the same.")
     return HttpResponseRedirect(article.get_absolute_url())
 
 
@@ -533,8 +545,7 @@ def _summary(result) -> str:
 def outlet_list(request: HtmxHttpRequest) -> HttpResponse:
     qs = selectors.outlets_with_counts(request.user).select_related("parent")
     query = request.GET.get("q", "").strip()[:100]
-    if query:
-        qs = qs.filter(name__icontains=query)
+    qs = selectors.outlet_search(qs, query)
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     template_name = _page_or_partial(request, "review/outlet_list.html", "outlet-results", "results")
     return render(request, template_name, {"page": page, "q": query})

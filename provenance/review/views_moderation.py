@@ -1,6 +1,6 @@
 """Moderators' pages: the audit log and the queue of disputed links (two-reviewer mode)."""
 
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from functools import wraps
 
 from django import forms
@@ -51,7 +51,10 @@ def moderator_required(view):
 
 
 def _object_type_choices() -> list[tuple[str, str]]:
-    types = ContentType.objects.filter(app_label__in=AUDIT_APPS).order_by("model")
+    """The types of object the audit log has events about (not every internal model of the apps)."""
+    types = ContentType.objects.filter(
+        app_label__in=AUDIT_APPS, pk__in=AuditEvent.objects.values("content_type_id")
+    ).order_by("model")
     return [("", "Any object")] + [(f"{ct.app_label}.{ct.model}", ct.model.replace("_", " ")) for ct in types]
 
 
@@ -92,7 +95,7 @@ def audit_events(cd: dict):
     tz = timezone.get_current_timezone()
     if cd.get("date_from"):
         events = events.filter(created_at__gte=datetime.combine(cd["date_from"], time.min, tzinfo=tz))
-    if cd.get("date_to"):
+    if cd.get("date_to") and cd["date_to"] < date.max:  # up to the last day there is: no upper bound
         events = events.filter(created_at__lt=datetime.combine(cd["date_to"] + timedelta(days=1), time.min, tzinfo=tz))
     return events
 

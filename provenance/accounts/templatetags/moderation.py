@@ -2,7 +2,8 @@
 
 from django import template
 
-from provenance.review.agreement import Agreement, reviewer_agreement as compute_agreement
+from provenance.review.agreement import Agreement
+from provenance.review.agreement import reviewer_agreement as compute_agreement
 
 register = template.Library()
 
@@ -21,13 +22,18 @@ def reviewer_agreement(context) -> Agreement:
 
 @register.filter
 def changes(data) -> list[tuple[str, str]]:
-    """An audit event's before/after as (field, value) pairs, values as compact text."""
+    """An audit event's before/after as (field, value) pairs, values as compact text.
+
+    Empty values (no reason code, no note, nobody) are left out: a field name alone reads as a bug.
+    """
     import json
 
     if not isinstance(data, dict):
         return [("", str(data))] if data else []
     pairs = []
     for key, value in data.items():
+        if value is None or value == "":
+            continue
         if isinstance(value, str):
             text = value
         else:

@@ -351,6 +351,17 @@ class Timeline:
     axis_y: int
 
 
+def published_date(value, uncertainty_hours=None) -> str:
+    """A publication date as precise as it is known: the day alone when only the day is (±12 h or more)."""
+    if not value:
+        return ""
+    from django.utils.dateformat import format as date_format
+    from django.utils.timezone import localtime
+
+    day_only = uncertainty_hours is not None and float(uncertainty_hours) >= 12
+    return date_format(localtime(value), "j M Y" if day_only else "j M Y H:i")
+
+
 def _short(text: str, limit: int) -> str:
     text = " ".join((text or "").split())
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
@@ -370,7 +381,7 @@ def chain_timeline(nodes, links, *, article_url, outlet_url, link_url) -> Timeli
         outlet = node.display_outlet
         if node.article_id:
             article = node.article
-            date = article.published_at.strftime("%d %b %Y %H:%M") if article.published_at else "date unknown"
+            date = published_date(article.published_at, article.date_uncertainty_hours) or "date unknown"
             laid.append(TimelineNode(x, 30, box_w, box_h, _short(str(outlet or "Unknown outlet"), 24),
                                      _short(article.title or article.path, 30), date, article_url(article), True, i))
         else:
@@ -434,7 +445,7 @@ def bar_chart(title: str, rows: list[tuple[str, str, int, int]], *, limit: int =
     bars = []
     for i, (label, href, confirmed, proposed) in enumerate(rows):
         bars.append(Bar(
-            label=_short(label, int(label_width / 7.2)), href=href, confirmed=confirmed, proposed=proposed, y=i * row_h + 4,
+            label=label, href=href, confirmed=confirmed, proposed=proposed, y=i * row_h + 4,
             confirmed_width=round(bar_area * confirmed / most, 1),
             proposed_width=round(bar_area * proposed / most, 1),
         ))

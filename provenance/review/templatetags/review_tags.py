@@ -2,7 +2,7 @@
 
 from django import template
 
-from provenance.review.templatetags.evidence import gap_label
+from provenance.review.templatetags.evidence import gap_label, published_date
 
 register = template.Library()
 
@@ -87,11 +87,5 @@ def awaiting_second_review(link) -> bool:
 
 @register.filter
 def published(value, uncertainty_hours=None) -> str:
-    """A publication date as precise as it is known: the day alone when only the day is (±12 h or more)."""
-    if not value:
-        return ""
-    from django.utils.dateformat import format as date_format
-    from django.utils.timezone import localtime
-
-    day_only = uncertainty_hours is not None and float(uncertainty_hours) >= 12
-    return date_format(localtime(value), "j M Y" if day_only else "j M Y H:i")
+    """A publication date as precise as it is known (see evidence.published_date)."""
+    return published_date(value, uncertainty_hours)

@@ -1,6 +1,7 @@
 """Ingest files, folders and archives from the command line, through the same pipeline as the web form."""
 
-import csv
+import contextlib
+import stat
 import time
 from pathlib import Path
 
@@ -8,26 +9,42 @@ from django.conf import settings
 from django.core.files import File
 from django.core.management.base import BaseCommand, CommandError
 
-from provenance.corpus.models import Upload, UploadItem
+from provenance.corpus.models import Upload, UploadFile, UploadItem
 from provenance.corpus.services import UploadError, upload_create, upload_process
+from provenance.extract import ExtractError
+from provenance.extract.manifest import MANIFEST_NAME
+from provenance.extract.manifest import read_manifest as parse_manifest
 
-MANIFEST_NAME = "manifest.csv"
 
-
-def read_manifest(path: Path) -> dict[str, dict]:
+def not_regular(path: Path, *, follow_symlinks: bool = False) -> str:
+    """Why path is not read as a file ('' when it is one): a symbolic link (unless followed) could lead
+    anywhere (/etc/shadow), and a FIFO or a device would block the read or never end."""
     try:
-        with path.open(newline="", encoding="utf-8-sig") as handle:
-            reader = csv.DictReader(handle)
-            if "path" not in [(name or "").strip().lower() for name in reader.fieldnames or []]:
-                raise CommandError(f"{path}: a manifest needs a 'path' column (and url, outlet, published_at, title)")
-            rows = {}
-            for row in reader:
-                row = {(k or "").strip().lower(): (v or "").strip() for k, v in row.items()}
-                if row.get("path"):
-                    rows[row["path"].replace("\\", "/").lstrip("./")] = row
-            return rows
-    except (OSError, UnicodeDecodeError) as exc:
-        raise CommandError(f"cannot read manifest {path}: {exc}") from None
+        mode = path.lstat().st_mode
+        if stat.S_ISLNK(mode):
+            if not follow_symlinks:
+                return "a symbolic link (pass --follow-symlinks to read what links point to)"
+            mode = path.stat().st_mode
+    except OSError as exc:
+        return f"missing or unreadable ({exc.strerror})"
+    if stat.S_ISREG(mode) or stat.S_ISDIR(mode):
+        return ""
+    return "not a regular file (a FIFO, socket or device)"
+
+
+def read_manifest(path: Path, *, follow_symlinks: bool = False) -> dict[str, dict]:
+    """The manifest's rows by path, through the same reader as the upload form and archives."""
+    problem = not_regular(path, follow_symlinks=follow_symlinks) or ("a folder" if path.is_dir() else "")
+    if problem:
+        raise CommandError(f"cannot read manifest {path}: it is {problem}")
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise CommandError(f"cannot read manifest {path}: {exc.strerror}") from None
+    try:
+        return parse_manifest(data, name=str(path))
+    except ExtractError as exc:
+        raise CommandError(exc.reason) from None
 
 
 class Command(BaseCommand):
@@ -41,23 +58,41 @@ class Command(BaseCommand):
         parser.add_argument("--manifest", help="CSV with path,url,outlet,published_at,title.")
         parser.add_argument("--wait", action="store_true", help="Wait for processing to finish (runs it here if no worker picks it up).")
         parser.add_argument("--note", default="", help="A note stored with the upload.")
+        parser.add_argument(
+            "--follow-symlinks", action="store_true",
+            help="Read the files symbolic links point to (by default links are skipped, and said so).",
+        )
 
-    def handle(self, *args, paths, manifest=None, wait=False, note="", **options):
+    def handle(self, *args, paths, manifest=None, wait=False, note="", follow_symlinks=False, **options):
         entries: list[tuple[Path, str, dict]] = []  # (file, name recorded, manifest row)
+        skipped: list[str] = []
         global_manifest, manifest_root = {}, None
         if manifest:
             manifest_path = Path(manifest)
-            global_manifest, manifest_root = read_manifest(manifest_path), manifest_path.resolve().parent
+            global_manifest = read_manifest(manifest_path, follow_symlinks=follow_symlinks)
+            manifest_root = manifest_path.resolve().parent
         for raw in paths:
             path = Path(raw)
-            if not path.exists():
+            if not path.exists() and not path.is_symlink():
                 raise CommandError(f"{raw}: no such file or folder")
+            if problem := not_regular(path, follow_symlinks=follow_symlinks):
+                skipped.append(f"{raw}: {problem}")
+                continue
             if path.is_dir():
-                local = read_manifest(path / MANIFEST_NAME) if (path / MANIFEST_NAME).is_file() else {}
+                local_path = path / MANIFEST_NAME
+                has_local = local_path.exists() or local_path.is_symlink()
+                local = read_manifest(local_path, follow_symlinks=follow_symlinks) if has_local else {}
                 unlisted = []
-                for file in sorted(p for p in path.rglob("*") if p.is_file()):
+                for file in sorted(path.rglob("*")):
                     relative = file.relative_to(path).as_posix()
                     if relative == MANIFEST_NAME or any(part.startswith(".") for part in file.relative_to(path).parts):
+                        continue
+                    if file.is_dir() and not file.is_symlink():
+                        continue
+                    if problem := not_regular(file, follow_symlinks=follow_symlinks) or (
+                        "a link to a folder (only the folders given are walked)" if file.is_dir() else ""
+                    ):
+                        skipped.append(f"{file}: {problem}")
                         continue
                     if local and relative not in local:
                         # A folder with a manifest is the set the manifest lists (truth files etc. stay out).
@@ -71,6 +106,8 @@ class Command(BaseCommand):
                     )
             else:
                 entries.append(self._entry(path, path.name, {}, global_manifest, manifest_root))
+        for line in skipped:
+            self.stdout.write(f"skipped {line}")
         if not entries:
             raise CommandError("no files to ingest")
         uploads = []
@@ -101,7 +138,9 @@ class Command(BaseCommand):
             return
         for upload in uploads:
             self._wait(upload)
-        self._summary(uploads)
+        failed = self._summary(uploads)
+        if failed:
+            raise CommandError(f"{len(failed)} upload(s) failed: " + ", ".join(f"#{u.pk}" for u in failed))
 
     def _entry(self, file: Path, relative: str, local: dict, global_manifest: dict, manifest_root: Path | None):
         """(file, the name recorded as the article path, its manifest row)."""
@@ -126,25 +165,36 @@ class Command(BaseCommand):
             no_worker = settings.CELERY_TASK_ALWAYS_EAGER or time.monotonic() > deadline - timeout + 5
             if upload.status == Upload.Status.QUEUED and no_worker:
                 # No worker (or none took it within a few seconds): process it here; the claim makes this safe.
-                upload_process(upload_id=upload.pk)
+                # A failure is logged and the upload marked failed by upload_process: the summary reports it.
+                with contextlib.suppress(Exception):
+                    upload_process(upload_id=upload.pk)
                 continue
             time.sleep(0.5)
         raise CommandError(f"upload #{upload.pk} did not finish within {timeout:.0f}s")
 
-    def _summary(self, uploads: list[Upload]) -> None:
+    def _summary(self, uploads: list[Upload]) -> list[Upload]:
+        """Print what became of every file; return the uploads that failed."""
         created = duplicates = refused = 0
-        reasons = []
+        reasons, failed = [], []
         for upload in uploads:
             upload.refresh_from_db()
             created += upload.articles_created
             duplicates += upload.duplicates
             refused += upload.refused
-            items = UploadItem.objects.filter(upload=upload).exclude(outcome=UploadItem.Outcome.CREATED).select_related("upload_file", "article")
-            for item in items:
-                if item.outcome == UploadItem.Outcome.DUPLICATE:
+            items = UploadItem.objects.filter(upload=upload).exclude(outcome=UploadItem.Outcome.CREATED, reason="")
+            for item in items.select_related("upload_file"):
+                if item.outcome == UploadItem.Outcome.CREATED:
+                    reasons.append(f"  note       {item.display_name}: {item.reason}")
+                elif item.outcome == UploadItem.Outcome.DUPLICATE:
                     reasons.append(f"  duplicate  {item.display_name}: same text as article #{item.article_id}")
                 else:
                     reasons.append(f"  refused    {item.display_name}: {item.reason}")
+            if upload.status == Upload.Status.FAILED:
+                failed.append(upload)
+                reasons.append(f"upload #{upload.pk} failed: {upload.error}")
+                unread = UploadFile.objects.filter(upload=upload, processed=False).values_list("original_name", flat=True)
+                reasons.extend(f"  unread     {name}" for name in unread)
         self.stdout.write(f"created {created}, duplicates {duplicates}, refused {refused}")
         for line in reasons:
             self.stdout.write(line)
+        return failed

@@ -22,6 +22,9 @@ class Command(BaseCommand):
         if all:
             report = detect_all()
         else:
+            impossible = sorted({i for i in article_ids if not 1 <= i <= 2**63 - 1})
+            if impossible:
+                raise CommandError(f"no article with id {', '.join(map(str, impossible))} (ids are positive integers)")
             known = set(Article.objects.filter(id__in=article_ids).values_list("id", flat=True))
             unknown = sorted(set(article_ids) - known)
             if unknown:

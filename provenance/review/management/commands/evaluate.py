@@ -8,7 +8,6 @@ through the real upload pipeline (which queues detection, run in-process), and s
 The corpus you work in is never touched.
 """
 
-import csv
 import json
 import os
 import subprocess
@@ -21,7 +20,9 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
-from provenance.detect.evaluation import score_chains, score_links
+from provenance.detect.evaluation import score_chains, score_links, truth_problem
+from provenance.extract.manifest import read_manifest
+from provenance.extract.types import ExtractError
 
 
 class Command(BaseCommand):
@@ -45,8 +46,13 @@ class Command(BaseCommand):
             truth_data = json.loads(truth_path.read_text("utf-8"))
         except (UnicodeDecodeError, json.JSONDecodeError) as exc:
             raise CommandError(f"{truth_path}: not a JSON truth file ({exc})") from None
-        if not isinstance(truth_data, dict) or not ({"links", "unlinked", "chains"} & set(truth_data)):
-            raise CommandError(f"{truth_path}: expected 'links'/'unlinked' (METER) or 'chains' (samples)")
+        problem = truth_problem(truth_data)
+        if problem:
+            raise CommandError(f"{truth_path}: {problem}")
+        try:
+            manifest_path.read_text("utf-8")
+        except UnicodeDecodeError:
+            raise CommandError(f"{manifest_path}: not a UTF-8 text file") from None
         if inside:
             result = self._inside(manifest_path, truth_data, no_dates)
             self.stdout.write("RESULT " + json.dumps(result))
@@ -97,9 +103,11 @@ class Command(BaseCommand):
         outlets_load_defaults()
         outlet_directory_changed()
         root = manifest_path.parent
-        with manifest_path.open(newline="", encoding="utf-8-sig") as handle:
-            rows = [row for row in csv.DictReader(handle) if (row.get("path") or "").strip()]
-        files = [str(root / row["path"].strip()) for row in rows]
+        try:
+            rows = read_manifest(manifest_path.read_bytes(), name=manifest_path.name)
+        except ExtractError as exc:
+            raise CommandError(f"{manifest_path}: {exc}") from None
+        files = [str(root / row["path"].strip()) for row in rows.values()]
         missing = [f for f in files if not Path(f).is_file()]
         if missing:
             raise CommandError(f"{len(missing)} file(s) of the manifest are missing, e.g. {missing[0]}")

@@ -30,7 +30,10 @@ class Command(BaseCommand):
         if not target.parent.exists():
             raise CommandError(f"folder {target.parent} does not exist")
         # Write to a temporary file first: a failed export never leaves half a file behind.
-        handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".part")
+        try:
+            handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".part")
+        except OSError as exc:
+            raise CommandError(f"cannot write to {target.parent}: {exc.strerror or exc}") from None
         try:
             with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
                 data = export(format, out)
