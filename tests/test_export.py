@@ -87,3 +87,34 @@ def test_it_refuses_an_unknown_format_or_a_missing_folder(corpus, tmp_path):
     with pytest.raises(CommandError, match="does not exist"):
         call_command("export", "--output", str(tmp_path / "nope" / "x.json"))
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_chain_and_the_corpus_download_from_the_browser(analyst_client):
+    import json
+
+    from django.urls import reverse
+
+    from tests.review_fixtures import build_chain
+
+    data = build_chain()
+    chain = data["chain"]
+    response = analyst_client.get(reverse("chain_export", args=[chain.pk, "json"]))
+    assert response.status_code == 200
+    assert response["Content-Disposition"] == f'attachment; filename="provenance-chain-{chain.pk}.json"'
+    exported = json.loads(response.content)
+    assert [c["id"] for c in exported["chains"]] == [chain.pk]
+    assert {link["id"] for link in exported["links"]} == {data["first"].pk, data["second"].pk}
+    assert {a["id"] for a in exported["articles"]} == {data["rt_article"].pk, data["gr_article"].pk}
+    csv_text = analyst_client.get(reverse("chain_export", args=[chain.pk, "csv"])).content.decode()
+    assert csv_text.splitlines()[0].startswith("id,source_article") and len(csv_text.splitlines()) == 3
+    prov = analyst_client.get(reverse("corpus_export", args=["prov"]))
+    assert prov.status_code == 200 and "prov.json" in prov["Content-Disposition"] and b'"wasDerivedFrom"' in prov.content
+    assert analyst_client.get(reverse("corpus_export", args=["xml"])).status_code == 404
+    page = analyst_client.get(reverse("chain_detail", args=[chain.pk])).content.decode()
+    assert reverse("chain_export", args=[chain.pk, "csv"]) in page
+
+
+def test_downloads_need_an_account(client):
+    from django.urls import reverse
+
+    assert client.get(reverse("corpus_export", args=["json"])).status_code == 302

@@ -134,7 +134,8 @@ def test_it_sends_security_headers_on_errors_and_posts_too(client, users, world)
 def test_it_downloads_uploaded_files_as_attachments(client, users, world):
     client.force_login(users["analyst"])
     for url in (reverse("upload_file_download", args=[world["upload_file"].pk]),
-                reverse("article_raw", args=[world["source"].pk])):
+                reverse("article_raw", args=[world["source"].pk]),
+                reverse("chain_export", args=[world["chain"].pk, "json"]), reverse("corpus_export", args=["json"])):
         response = client.get(url)
         assert response.status_code == 200, url
         assert response["Content-Disposition"].startswith("attachment"), url

@@ -94,7 +94,7 @@ def build_world(*, moderator, reviewer, analyst, text: dict | None = None) -> Wo
 PK_OBJECTS = {
     "upload_detail": "upload", "upload_file_download": "upload_file",
     "article_detail": "source", "article_raw": "source", "article_correct": "source",
-    "chain_detail": "chain", "chain_decide": "chain",
+    "chain_detail": "chain", "chain_decide": "chain", "chain_export": "chain",
     "link_detail": "link", "link_decide": "link", "moderation_resolve": "link", "moderation_resolve_chain": "chain",
     "annotation_delete": "annotation",
 }
@@ -148,6 +148,8 @@ def _fill(name: str, params: list[str], callback, world: World, route: str):
             kwargs[param] = ContentType.objects.get_for_model(world["source"]).pk
         elif param == "object_id":
             kwargs[param] = world["source"].pk
+        elif param == "fmt":  # the downloads: JSON is the richest format
+            kwargs[param] = "json"
         elif param == "url":  # the admin's catch-all
             kwargs[param] = "no-such-page/"
         else:

@@ -23,8 +23,20 @@ def _iso(value) -> str | None:
     return value.isoformat() if value else None
 
 
-def export_data() -> dict:
-    """{"articles": [...], "links": [...], "chains": [...]} for every visible article."""
+def export_data(chain_ids=None) -> dict:
+    """{"articles": [...], "links": [...], "chains": [...]} for every visible article; with `chain_ids`,
+    only those chains, their links and the articles on them or at either end of their links."""
+    article_rows = Article.objects.visible()
+    link_rows = Link.objects.visible()
+    chain_rows = Chain.objects.all()
+    if chain_ids is not None:
+        chain_rows = chain_rows.filter(id__in=chain_ids)
+        link_rows = link_rows.filter(chains__id__in=chain_ids).distinct()
+        on_chains = set(ChainNode.objects.filter(chain_id__in=chain_ids, article__isnull=False)
+                        .values_list("article_id", flat=True))
+        for source, target in link_rows.values_list("source_article_id", "target_id"):
+            on_chains.update(i for i in (source, target) if i)
+        article_rows = article_rows.filter(id__in=on_chains)
     articles = [
         {
             "id": a.id,
@@ -35,7 +47,7 @@ def export_data() -> dict:
             "published_at": _iso(a.published_at),
             "text": a.text,
         }
-        for a in Article.objects.visible().select_related("outlet").order_by("id")
+        for a in article_rows.select_related("outlet").order_by("id")
     ]
     links = [
         {
@@ -55,13 +67,13 @@ def export_data() -> dict:
             "stale": link.stale,
             "reasons": list(link.reasons or []),
         }
-        for link in Link.objects.visible().with_related().order_by("id")
+        for link in link_rows.with_related().order_by("id")
     ]
     hidden_chains = set(
         ChainNode.objects.filter(article__hidden=True).values_list("chain_id", flat=True)
     )
     chains = []
-    for chain in Chain.objects.prefetch_related("nodes__article__outlet", "nodes__outlet").order_by("id"):
+    for chain in chain_rows.prefetch_related("nodes__article__outlet", "nodes__outlet").order_by("id"):
         if chain.id in hidden_chains:
             continue
         chains.append(
@@ -181,15 +193,23 @@ def write_prov(data: dict, out: IO[str]) -> None:
     out.write("\n")
 
 
-def export(fmt: str, out: IO[str]) -> dict:
+def export(fmt: str, out: IO[str], *, chain_ids=None) -> dict:
     if fmt not in FORMATS:
         raise ValueError(f"Unknown format {fmt!r}: choose one of {', '.join(FORMATS)}.")
-    data = export_data()
+    data = export_data(chain_ids)
     {"json": write_json, "csv": write_csv, "prov": write_prov}[fmt](data, out)
     return data
 
 
-def export_string(fmt: str) -> str:
+def export_string(fmt: str, *, chain_ids=None) -> str:
     buffer = io.StringIO()
-    export(fmt, buffer)
+    export(fmt, buffer, chain_ids=chain_ids)
     return buffer.getvalue()
+
+
+# What a download is called and served as, per format.
+DOWNLOADS = {
+    "json": ("json", "application/json"),
+    "csv": ("csv", "text/csv"),
+    "prov": ("prov.json", "application/json"),
+}

@@ -9,7 +9,7 @@ from functools import wraps
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -27,7 +27,7 @@ from django_htmx.middleware import HtmxDetails
 
 from provenance.accounts.roles import is_analyst, is_reviewer
 from provenance.corpus.models import Article, Outlet
-from provenance.review import evidence_cache, selectors
+from provenance.review import evidence_cache, exporters, selectors
 from provenance.review.audit import audit_history
 from provenance.review.forms import (
     AnnotationForm,
@@ -426,6 +426,33 @@ def chain_decide_view(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         # Its links changed too: reload the page so every link row shows its new state.
         return trigger_client_event(HttpResponseClientRefresh(), "link-decided", {"chain": chain.pk})
     return HttpResponseRedirect(chain.get_absolute_url())
+
+
+# --- Export ------------------------------------------------------------------------------------
+
+
+def _download(fmt: str, name: str, *, chain_ids=None) -> HttpResponse:
+    """The export (docs/export-format.md) as a file to save; hidden articles are never in it."""
+    if fmt not in exporters.DOWNLOADS:
+        raise Http404("Unknown export format.")
+    suffix, content_type = exporters.DOWNLOADS[fmt]
+    response = HttpResponse(exporters.export_string(fmt, chain_ids=chain_ids),
+                            content_type=f"{content_type}; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{name}.{suffix}"'
+    return response
+
+
+@require_GET
+@analyst_required
+def chain_export(request: HtmxHttpRequest, pk: int, fmt: str) -> HttpResponse:
+    chain = _get_chain_for_user(request, pk)
+    return _download(fmt, f"provenance-chain-{chain.pk}", chain_ids=[chain.pk])
+
+
+@require_GET
+@analyst_required
+def corpus_export(request: HtmxHttpRequest, fmt: str) -> HttpResponse:
+    return _download(fmt, "provenance-corpus")
 
 
 # --- Articles ----------------------------------------------------------------------------------
