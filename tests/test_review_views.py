@@ -534,3 +534,22 @@ def test_a_stale_link_and_chain_say_so_point_to_their_successors_and_take_no_dec
     assert "Detection no longer finds this chain" in body
     assert "Confirm chain" not in body
     assert "stale" in reviewer_client.get(reverse("dashboard")).content.decode()
+
+
+def test_an_articles_web_address_is_a_link_only_when_it_is_http(analyst_client, data):
+    article = data["gr_article"]
+    Article.objects.filter(pk=article.pk).update(url="https://www.globalresearch.ca/3000-terrorists/5480000")
+    body = analyst_client.get(reverse("article_detail", args=[article.pk])).content.decode()
+    assert '<a class="break" href="https://www.globalresearch.ca/3000-terrorists/5480000" rel="noopener noreferrer nofollow"' in body
+    assert "https://web.archive.org/web/*/https%3A%2F%2Fwww.globalresearch.ca" in body
+    Article.objects.filter(pk=article.pk).update(url="javascript:alert(1)")
+    body = analyst_client.get(reverse("article_detail", args=[article.pk])).content.decode()
+    assert 'href="javascript:' not in body and "javascript:alert(1)" in body
+
+
+def test_a_conflicting_decision_gives_the_typed_note_back(reviewer_client, data):
+    link = data["second"]
+    reviewer_client.post(reverse("link_decide", args=[link.pk]), {"verdict": "confirmed", "version": 1})
+    response = reviewer_client.post(reverse("link_decide", args=[link.pk]),
+                                    {"verdict": "rejected", "version": 1, "note": "Both copy RIA"}, headers=hx())
+    assert response.status_code == 409 and 'value="Both copy RIA"' in response.content.decode()

@@ -310,11 +310,12 @@ def link_decide_view(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         )
     except DecisionConflict as conflict:
         current = conflict.link or _get_link_for_user(request, pk)
+        # The reviewer's note is given back with the conflict: they may want to send it again.
         if request.htmx:
-            return render(request, template_name,
-                          _decision_context(request, current, conflict=conflict, compact=compact), status=409)
+            context = _decision_context(request, current, conflict=conflict, compact=compact)
+            return render(request, template_name, {**context, "typed_note": cd["note"]}, status=409)
         context = _link_page_context(request, current, conflict=conflict)
-        return render(request, "review/link_detail.html", context, status=409)
+        return render(request, "review/link_detail.html", {**context, "typed_note": cd["note"]}, status=409)
     if request.htmx:
         response = render(request, template_name,
                           {**_decision_context(request, link, compact=compact), "just_decided": True})
@@ -412,9 +413,8 @@ def chain_decide_view(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     except DecisionConflict as conflict:
         current = conflict.chain or chain
         if request.htmx:
-            return _with_chain_status(
-                render(request, template_name, _chain_context(request, current, conflict=conflict), status=409),
-                request, current)
+            context = {**_chain_context(request, current, conflict=conflict), "typed_note": cd["note"]}
+            return _with_chain_status(render(request, template_name, context, status=409), request, current)
         who = conflict.decision.reviewer if conflict.decision else None
         messages.error(request, f"Not recorded: {conflict.message}" + (f" Last decision by {who}." if who else ""))
         return HttpResponseRedirect(chain.get_absolute_url())

@@ -89,3 +89,16 @@ def awaiting_second_review(link) -> bool:
 def published(value, uncertainty_hours=None) -> str:
     """A publication date as precise as it is known (see evidence.published_date)."""
     return published_date(value, uncertainty_hours)
+
+
+@register.filter
+def web_url(value) -> str:
+    """The value when it is an http(s) address, safe to link to; "" otherwise (javascript:, data:, …)."""
+    from urllib.parse import urlsplit
+
+    text = str(value or "").strip()
+    try:
+        parts = urlsplit(text)
+    except ValueError:
+        return ""
+    return text if parts.scheme in ("http", "https") and parts.netloc else ""
