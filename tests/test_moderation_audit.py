@@ -101,3 +101,12 @@ def test_it_shows_each_objects_history_in_the_admin(moderator_client, events):
     link = events["link"]
     html = moderator_client.get(reverse("admin:review_link_change", args=[link.pk])).content.decode()
     assert "link.confirmed" in html and "link.rejected" in html and "chain.lock" in html
+
+
+def test_the_disputes_page_says_when_two_reviewer_mode_is_off(moderator_client, settings):
+    from django.urls import reverse
+
+    settings.TWO_REVIEWER_MODE = False
+    assert "Two-reviewer mode is off" in moderator_client.get(reverse("moderation_queue")).content.decode()
+    settings.TWO_REVIEWER_MODE = True
+    assert "Two-reviewer mode is off" not in moderator_client.get(reverse("moderation_queue")).content.decode()

@@ -4,6 +4,7 @@ from datetime import date, datetime, time, timedelta
 from functools import wraps
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.models import User
 from django.contrib.contenttypes.models import ContentType
@@ -140,7 +141,8 @@ def moderation_queue(request: HtmxHttpRequest) -> HttpResponse:
     template_name = "moderation/queue.html"
     page = Paginator(disputed_links(), 25).get_page(request.GET.get("page"))
     context = {"page": page, "chains": list(disputed_chains()[:50]),
-               "verdicts": ResolveForm.base_fields["verdict"].choices}
+               "verdicts": ResolveForm.base_fields["verdict"].choices,
+               "two_reviewer_mode": settings.TWO_REVIEWER_MODE}
     if request.htmx:
         template_name += "#disputes"
     return render(request, template_name, context)
