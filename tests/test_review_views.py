@@ -553,3 +553,10 @@ def test_a_conflicting_decision_gives_the_typed_note_back(reviewer_client, data)
     response = reviewer_client.post(reverse("link_decide", args=[link.pk]),
                                     {"verdict": "rejected", "version": 1, "note": "Both copy RIA"}, headers=hx())
     assert response.status_code == 409 and 'value="Both copy RIA"' in response.content.decode()
+
+
+def test_an_outlet_page_lists_the_chains_it_is_on(analyst_client, data):
+    chain = data["chain"]
+    for slug in ("ria-novosti", "rt", "global-research"):  # credited, in the middle, at the end
+        body = analyst_client.get(reverse("outlet_detail", args=[slug])).content.decode()
+        assert "Chains it is on" in body and chain.get_absolute_url() in body

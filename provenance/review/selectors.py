@@ -556,3 +556,12 @@ def successors(user, obj: Link | Chain) -> list:
         .filter(Q(source_article__outlet_id=outlet_id) | Q(source_outlet_id=outlet_id))
         .select_related("source_article__outlet", "source_outlet", "target__outlet")
     )
+
+
+def outlet_chains(user, outlet: Outlet, *, limit: int = 30) -> list[Chain]:
+    """Current chains with the outlet on them (credited, or through one of its articles), strongest first."""
+    on_chain = ChainNode.objects.filter(Q(outlet=outlet) | Q(article__outlet=outlet)).values("chain_id")
+    return list(
+        chains_for(user).filter(id__in=on_chain, stale=False).prefetch_related(*chain_prefetch())
+        .order_by("-score", "-id")[:limit]
+    )

@@ -604,6 +604,7 @@ def outlet_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
         "republishers_chart": ev.bar_chart("Republished by", rows(relations.republishers, "target")),
         "page": page,
         "subsidiaries": outlet.subsidiaries.all(),
+        "chains": selectors.outlet_chains(request.user, outlet),
     }
     template_name = _page_or_partial(request, "review/outlet_detail.html", "outlet-articles", "articles")
     return render(request, template_name, context)
