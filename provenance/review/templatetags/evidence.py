@@ -202,8 +202,14 @@ def _as_datetime(value) -> datetime | None:
 
 def link_dates(link) -> DatesView:
     raw = (link.evidence or {}).get("dates") or {}
-    source = _as_datetime(raw.get("source")) or (link.source_article.published_at if link.source_article_id else None)
-    target = _as_datetime(raw.get("target")) or link.target.published_at
+    # Dates recorded with the evidence, else the articles' own, each with its uncertainty.
+    source, source_uncertainty = _as_datetime(raw.get("source")), raw.get("source_uncertainty_hours")
+    if source is None and link.source_article_id:
+        source = link.source_article.published_at
+        source_uncertainty = link.source_article.date_uncertainty_hours
+    target, target_uncertainty = _as_datetime(raw.get("target")), raw.get("target_uncertainty_hours")
+    if target is None:
+        target, target_uncertainty = link.target.published_at, link.target.date_uncertainty_hours
     gap = raw.get("gap_hours")
     if gap is None and source and target:
         gap = (target - source).total_seconds() / 3600
@@ -214,8 +220,7 @@ def link_dates(link) -> DatesView:
         else:
             note = "The copy appeared after its source."
     return DatesView(source=source, target=target, gap_hours=gap, note=note,
-                     source_uncertainty=raw.get("source_uncertainty_hours"),
-                     target_uncertainty=raw.get("target_uncertainty_hours"))
+                     source_uncertainty=source_uncertainty, target_uncertainty=target_uncertainty)
 
 
 def gap_label(hours: float | None) -> str:
