@@ -376,8 +376,6 @@ def _carry_over_link_confirmations(created: list[Link]) -> None:
     whom; the new link says the same with the source article named, so it takes over the confirmation
     (a system event in the audit trail names both links). Rejections are not carried: new evidence may
     answer the reason a reviewer rejected the credit, so the new link is proposed for review."""
-    from provenance.review.audit import audit_record
-
     by_article = [link for link in created if link.source_article_id]
     if not by_article:
         return
@@ -391,17 +389,23 @@ def _carry_over_link_confirmations(created: list[Link]) -> None:
             status=Verdict.CONFIRMED, stale=True,
         )
     }
-    now = timezone.now()
     for link in by_article:
         earlier = confirmed.get((outlet_of.get(link.source_article_id), link.target_id))
-        if earlier is None:
-            continue
-        link.status, link.decided_by_id, link.decided_at = Verdict.CONFIRMED, earlier.decided_by_id, now
-        link.reason_code = earlier.reason_code
-        link.decision_note = f"Carried over from link #{earlier.pk}, confirmed before the source article was in the corpus."
-        link.save(update_fields=["status", "decided_by", "decided_at", "reason_code", "decision_note"])
-        audit_record(actor=None, action="link.carry_over", obj=link, before={"status": Verdict.PROPOSED},
-                     after={"status": Verdict.CONFIRMED, "from_link": earlier.pk}, reason=link.decision_note)
+        if earlier is not None:
+            _carry_over(earlier, link, f"Carried over from link #{earlier.pk}, confirmed before the source "
+                                       "article was in the corpus.")
+
+
+def _carry_over(earlier: Link | Chain, current: Link | Chain, note: str) -> None:
+    """`current` takes `earlier`'s confirmation, by the same reviewer; a system event records it."""
+    from provenance.review.audit import audit_record
+
+    kind = "link" if isinstance(current, Link) else "chain"
+    current.status, current.decided_by_id, current.decided_at = Verdict.CONFIRMED, earlier.decided_by_id, timezone.now()
+    current.reason_code, current.decision_note = earlier.reason_code, note
+    current.save(update_fields=["status", "decided_by", "decided_at", "reason_code", "decision_note"])
+    audit_record(actor=None, action=f"{kind}.carry_over", obj=current, before={"status": Verdict.PROPOSED},
+                 after={"status": Verdict.CONFIRMED, f"from_{kind}": earlier.pk}, reason=note)
 
 
 def _store_credits(articles: list[ArticleData]) -> int:
@@ -539,7 +543,6 @@ def _carry_over_chain_confirmations(created: list[Chain]) -> None:
     (an outlet known only from a credit now has its article in the corpus) takes over its confirmation:
     the reviewer confirmed that order of outlets for that article. Its links keep their own statuses
     (see _carry_over_link_confirmations)."""
-    from provenance.review.audit import audit_record
 
     finals = {chain.final_article_id for chain in created}
     earlier = list(
@@ -549,17 +552,10 @@ def _carry_over_chain_confirmations(created: list[Chain]) -> None:
     if not earlier:
         return
     paths = {(chain.final_article_id, _outlet_path(chain)): chain for chain in earlier}
-    now = timezone.now()
     for chain in Chain.objects.filter(id__in=[c.id for c in created]).prefetch_related("nodes__article"):
         match = paths.get((chain.final_article_id, _outlet_path(chain)))
-        if match is None:
-            continue
-        chain.status, chain.decided_by_id, chain.decided_at = Verdict.CONFIRMED, match.decided_by_id, now
-        chain.reason_code = match.reason_code
-        chain.decision_note = f"Carried over from chain #{match.pk}, which it retraces outlet by outlet."
-        chain.save(update_fields=["status", "decided_by", "decided_at", "reason_code", "decision_note"])
-        audit_record(actor=None, action="chain.carry_over", obj=chain, before={"status": Verdict.PROPOSED},
-                     after={"status": Verdict.CONFIRMED, "from_chain": match.pk}, reason=chain.decision_note)
+        if match is not None:
+            _carry_over(match, chain, f"Carried over from chain #{match.pk}, which it retraces outlet by outlet.")
 
 
 def rebuild_chains(article_ids) -> DetectionReport:
