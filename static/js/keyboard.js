@@ -12,6 +12,7 @@
 
   function select(el) {
     if (!el) return;
+    unsay();
     if (current) current.classList.remove("is-current");
     current = el;
     el.classList.add("is-current");
@@ -40,13 +41,21 @@
     select(list[next]);
   }
 
+  /* A hint from the keyboard goes away as soon as the reviewer moves or decides. */
+  var hint = null;
+
   function say(text) {
     var region = document.getElementById("flash");
     if (!region) return;
-    var p = document.createElement("p");
-    p.className = "message";
-    p.textContent = text;
-    region.replaceChildren(p);
+    hint = document.createElement("p");
+    hint.className = "message";
+    hint.textContent = text;
+    region.replaceChildren(hint);
+  }
+
+  function unsay() {
+    if (hint && hint.parentNode) hint.parentNode.removeChild(hint);
+    hint = null;
   }
 
   function decide(verdict) {
@@ -56,7 +65,7 @@
       return;
     }
     var button = here.querySelector('button[data-verdict="' + verdict + '"]');
-    if (button) button.click();
+    if (button) { unsay(); button.click(); }
     else if (String(here.dataset.link).indexOf("chain-") === 0) say("Press o to open the chain and decide it there.");
     else say("Your role can read this link but not decide it.");
   }

@@ -164,7 +164,12 @@ def test_it_reviews_the_ria_rt_global_research_chain_end_to_end(live_server, bro
     before = int(counter.inner_text())
     first_card = page.locator("[data-link]").first
     link_id = int(first_card.get_attribute("data-link"))
+    assert page.locator("[data-link]").count() > 1
+    page.locator("body").press("c")  # nothing selected: a hint, no decision; moving clears the hint
+    hint = page.locator("#flash .message", has_text="Select a link first")
+    hint.wait_for()
     page.locator("body").press("j")
+    hint.wait_for(state="detached")
     page.keyboard.press("c")
     page.locator(f"#link-{link_id}-decision .badge", has_text="Confirmed").wait_for()
     page.wait_for_function(
