@@ -17,6 +17,7 @@ from provenance.detect.text import Tokens, shingle_hashes
 
 SHINGLE = 5
 NUM_PERM = 128
+MINHASH_CHUNK = 8192  # shingles permuted at once: 8 MB per temporary matrix
 BANDS = 32
 ROWS = NUM_PERM // BANDS
 ANCHOR_BAND_BASE = 100
@@ -27,6 +28,12 @@ TOPIC_BAND_BASE = ANCHOR_BAND_BASE + ANCHOR_BUCKETS
 TOPIC_BUCKETS = 16000
 ANCHOR_WINDOW = 4
 TOPIC_WINDOW = 3
+# Words of a text that go into its fingerprint. The index keeps one passage anchor per bucket, and
+# the first 200,000 words of a text already fill 99% of the buckets (all of them by ~400,000 words):
+# the rest of a longer text would change almost none of its anchor rows, yet cost every detection
+# run that loads it (23 s and 450 MB for a 30 MB one-line text). News articles are far shorter
+# (METER's longest: 1,115 words), so theirs are whole. See docs/benchmarks.md, "Hostile sizes".
+MAX_FINGERPRINT_WORDS = 200_000
 STOPWORDS = frozenset(
     "the a an and or of to in on at for with by from is was were be been are it its he she his her "
     "they them their this that as but not have has had said says i you we me my our your who which "
@@ -73,10 +80,22 @@ class Fingerprint:
 
 
 def minhash(hashes: list[int]) -> np.ndarray:
-    values = np.asarray(hashes, dtype=np.uint64) & np.uint64(0xFFFFFFFF)
-    # (a * x + b) mod p with a, b < 2^31 and x < 2^32 never overflows 64 bits.
-    permuted = (np.outer(_A, values) + _B[:, None]) % _MERSENNE
-    return permuted.min(axis=1)
+    """The smallest of each of the NUM_PERM permutations of the shingle hashes.
+
+    Computed MINHASH_CHUNK distinct shingles at a time, keeping the running minimum: the same
+    signature as permuting them all at once, without a NUM_PERM x shingles matrix (1 KB per
+    shingle, three times over with its temporaries: 13 GB for a 30 MB one-line text).
+    """
+    values = np.unique(np.asarray(hashes, dtype=np.uint64) & np.uint64(0xFFFFFFFF))
+    if not len(values):
+        raise ValueError("minhash of no shingles")
+    signature = np.full(NUM_PERM, np.iinfo(np.uint64).max, dtype=np.uint64)
+    for start in range(0, len(values), MINHASH_CHUNK):
+        chunk = values[start : start + MINHASH_CHUNK]
+        # (a * x + b) mod p with a, b < 2^31 and x < 2^32 never overflows 64 bits.
+        permuted = (np.outer(_A, chunk) + _B[:, None]) % _MERSENNE
+        np.minimum(signature, permuted.min(axis=1), out=signature)
+    return signature
 
 
 def lsh_bands(signature: np.ndarray) -> tuple[int, ...]:
@@ -111,10 +130,12 @@ def winnow(hashes: list[int], window: int = ANCHOR_WINDOW) -> list[Anchor]:
 
 
 def fingerprint(tokens: Tokens) -> Fingerprint:
-    hashes = shingle_hashes(tokens.words, SHINGLE)
+    """The fingerprint of the text's first MAX_FINGERPRINT_WORDS words (all of any real article)."""
+    words = tokens.words[:MAX_FINGERPRINT_WORDS]
+    hashes = shingle_hashes(words, SHINGLE)
     if len(tokens) < SHINGLE:
         return Fingerprint(bands=(), anchors=())
-    content = tuple(w for w in tokens.words if w not in STOPWORDS and not w.isdigit() and len(w) > 2)
+    content = tuple(w for w in words if w not in STOPWORDS and not w.isdigit() and len(w) > 2)
     topics = tuple(sorted({a.value for a in winnow(shingle_hashes(content, 2), TOPIC_WINDOW)})) if len(content) >= 2 else ()
     return Fingerprint(bands=lsh_bands(minhash(hashes)), anchors=tuple(winnow(hashes)), topics=topics)
 

@@ -15,14 +15,16 @@ from __future__ import annotations
 
 import functools
 import re
+from array import array
+from bisect import bisect_left
 from dataclasses import dataclass, field
 
 from provenance.extract.dates import FoundDate, find_dates
 from provenance.extract.names import NameFinder
 
-_MD_IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
-_MD_LINK = re.compile(r"\[([^\]]*)\]\((?:[^()]|\([^)]*\))*\)")
-_AUTOLINK = re.compile(r"<(?:https?|ftp)://[^>\s]+>")
+_PARENTHESIS = re.compile(r"[()]")
+_URL_SCHEME = re.compile(r"<(?:https?|ftp)://")
+_URL_STOP = re.compile(r"[>\s]")
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 _WORD = re.compile(r"[^\W_]+(?:['’.-][^\W_]+)*")
 
@@ -87,6 +89,10 @@ _SELF_CUES = re.compile(
 _CREDIT_WORDS = ("source", "by", "copyright", "©", "republished", "published", "appeared", "courtesy", "via", "reported", "according")
 _SELF_WORDS = ("comment", "member", "subscribe", "follow", "support", "donate", "sign up", "join", "newsletter", "contact", "about")
 _DOMAIN = re.compile(r"\b(?:www\.)?(?:[a-z0-9-]+\.)+(?:com|net|org|ru|ir|ca|uk|cn|info|news|tv|me|io|de|fr|su)\b", re.I)
+# Pieces of _DOMAIN for _domains: a run of labels and dots, a top-level domain, where a name may start.
+_LABEL_RUN = re.compile(r"[a-z0-9-]+(?:\.[a-z0-9-]+)*\.?", re.I)
+_TOP_LEVEL = re.compile(r"(?:com|net|org|ru|ir|ca|uk|cn|info|news|tv|me|io|de|fr|su)\b", re.I)
+_NAME_START = re.compile(r"\b[a-z0-9-]", re.I)
 _STOPWORDS = frozenset(
     "a an and as at but by for from in into of on or the to with vs via is are was be".split()
 )
@@ -113,10 +119,94 @@ class ScrapedPage:
 
 def clean_line(line: str) -> str:
     if "](" in line:
-        line = _MD_LINK.sub(r"\1", _MD_IMAGE.sub("", line))
+        line = _drop_markdown_links(_drop_markdown_images(line))
     if "<" in line:
-        line = _AUTOLINK.sub("", line)
+        line = _drop_autolinks(line)
     return " ".join(line.split())
+
+
+# Markdown images, links and <autolinks> are removed by scanning, not with re.sub: the regexes
+# (kept in the docstrings, and in tests/test_hostile_sizes.py, which checks the scanners give the
+# same result) start again at every "[" or "<" and rescan the rest of the line from there, so a
+# long line of them took quadratic time. The scanners do the same in one pass.
+
+
+def _drop_markdown_images(line: str) -> str:
+    r"""re.sub(r"!\[[^\]]*\]\([^)]*\)", "", line) in linear time."""
+    out, kept_from = [], 0
+    start = line.find("![")
+    while start >= 0:
+        close = line.find("]", start + 2)  # the same "]" for every "![" before it
+        if close < 0:
+            break
+        if not line.startswith("(", close + 1):
+            start = line.find("![", close + 1)
+            continue
+        end = line.find(")", close + 2)
+        if end < 0:
+            break
+        out.append(line[kept_from:start])
+        kept_from = end + 1
+        start = line.find("![", kept_from)
+    out.append(line[kept_from:])
+    return "".join(out)
+
+
+def _drop_markdown_links(line: str) -> str:
+    r"""re.sub(r"\[([^\]]*)\]\((?:[^()]|\([^)]*\))*\)", r"\1", line) in linear time: links keep their text.
+
+    The target after "](" is a run of characters and "(...)" groups up to the first ")" outside a
+    group; it is unclosed when a "(" has no ")" after it or the line ends first. Where a target that
+    reaches a given parenthesis ends does not depend on where it started, so it is computed once per
+    parenthesis, right to left.
+    """
+    parentheses = array("q", (m.start() for m in _PARENTHESIS.finditer(line)))
+    # ends[k]: where a target ends whose first parenthesis at or after its current point is
+    # parentheses[k]; -1 when unclosed (also ends[len]: no parenthesis left).
+    ends = array("q", [-1]) * (len(parentheses) + 1)
+    next_close = -1  # index of the nearest ")" to the right
+    for k in range(len(parentheses) - 1, -1, -1):
+        if line[parentheses[k]] == ")":
+            ends[k] = parentheses[k] + 1
+            next_close = k
+        elif next_close >= 0:
+            ends[k] = ends[next_close + 1]  # the "(...)" group, then what follows it
+    out, kept_from = [], 0
+    start = line.find("[")
+    while start >= 0:
+        close = line.find("]", start + 1)  # the same "]" for every "[" before it
+        if close < 0:
+            break
+        end = ends[bisect_left(parentheses, close + 2)] if line.startswith("(", close + 1) else -1
+        if end < 0:
+            start = line.find("[", close + 1)
+            continue
+        out.append(line[kept_from:start])
+        out.append(line[start + 1 : close])
+        kept_from = end
+        start = line.find("[", end)
+    out.append(line[kept_from:])
+    return "".join(out)
+
+
+def _drop_autolinks(line: str) -> str:
+    r"""re.sub(r"<(?:https?|ftp)://[^>\s]+>", "", line) in linear time."""
+    out, kept_from = [], 0
+    start = line.find("<")
+    while start >= 0:
+        scheme = _URL_SCHEME.match(line, start)
+        if scheme is None:
+            start = line.find("<", start + 1)
+            continue
+        stop = _URL_STOP.search(line, scheme.end())  # the same stop for every "<http://" before it
+        if stop is None:
+            break
+        if stop.group() == ">" and stop.start() > scheme.end():
+            out.append(line[kept_from:start])
+            kept_from = stop.end()
+        start = line.find("<", stop.end())
+    out.append(line[kept_from:])
+    return "".join(out)
 
 
 def words(text: str) -> list[str]:
@@ -160,19 +250,25 @@ def _unwrap(units: list[Unit]) -> list[Unit]:
     width = lengths[int(len(lengths) * 0.9) - 1]
     if not 50 <= width <= 100 or sum(1 for n in lengths if n >= 0.7 * width) < len(lengths) / 2:
         return units
-    joined: list[Unit] = []
+    # Paragraphs are built as lists of lines and joined once: growing one string line by line (and
+    # measuring it each time) made a 10 MB hard-wrapped page quadratic. A line joins the paragraph
+    # above it when that paragraph, as joined so far, is at least 0.6 * width long (units hold no
+    # line breaks, so this is the length of the whole joined paragraph).
+    paragraphs: list[list[Unit]] = []
+    length = 0  # of the last paragraph joined with spaces
     for unit in units:
-        previous = joined[-1] if joined else None
         if (
-            previous is not None
-            and unit.index == previous.index + 1
-            and len(previous.text.rsplit("\n", 1)[-1]) >= 0.6 * width
+            paragraphs
+            and unit.index == paragraphs[-1][-1].index + 1
+            and length >= 0.6 * width
             and not _is_end_marker(unit.text)
         ):
-            joined[-1] = Unit(f"{previous.text} {unit.text}", unit.index)
+            paragraphs[-1].append(unit)
+            length += 1 + len(unit.text)
         else:
-            joined.append(Unit(unit.text, unit.index))
-    return joined
+            paragraphs.append([unit])
+            length = len(unit.text)
+    return [Unit(" ".join(u.text for u in lines), lines[-1].index) for lines in paragraphs]
 
 
 def _key(text: str) -> str:
@@ -283,10 +379,12 @@ def parse_scraped(text: str, finder: NameFinder | None = None) -> ScrapedPage:
     if body_start is None:
         body_start = start_from if start_from < len(units) else len(units)
     body_end = next((i for i in range(body_start, len(units)) if _is_end_marker(units[i].text)), len(units))
+    # Headline lists and tag lines at the end of the body belong to the footer. (Moving the cut, not
+    # the units one by one: a page of two million short lines made that quadratic.)
+    while body_end - body_start > 1 and not _ends_article(units[body_end - 1].text):
+        body_end -= 1
     body = units[body_start:body_end]
     footer = units[body_end:]
-    while len(body) > 1 and not _ends_article(body[-1].text):
-        footer.insert(0, body.pop())
     header = [u for i, u in enumerate(units[:body_start]) if not title_at <= i <= title_end or title_at < 0]
     photo_credits = [u for u in header if _PHOTO_CREDIT.match(u.text)]
     body = photo_credits + _drop_in_body(body)
@@ -347,10 +445,32 @@ def _outlet_signals(page: ScrapedPage, header: list[Unit], body: list[Unit], foo
                     page.outlet_signals.append((found, 0.45, f"site furniture: {unit.text[:60]}"))
         if "." not in lowered:
             continue
-        for domain in _DOMAIN.finditer(unit.text):
-            found = finder.domain(domain.group(0))
+        for domain in _domains(unit.text):
+            found = finder.domain(domain)
             if found:
-                page.outlet_signals.append((found, 0.4, f"site furniture names {domain.group(0)}"))
+                page.outlet_signals.append((found, 0.4, f"site furniture names {domain}"))
+
+
+def _domains(text: str) -> list[str]:
+    """What _DOMAIN.finditer(text) finds, in linear time.
+
+    The regex takes as many "label." as it can, then backs off one label at a time until a top-level
+    domain follows; from every start in a long "a.a.a.a…" it rescans the rest of the run, which was
+    quadratic. Every start in one run of labels and dots backs off to the same place, the last dot
+    followed by a top-level domain, and the first start (a word boundary) wins: one match per run.
+    """
+    found = []
+    for run in _LABEL_RUN.finditer(text):
+        first, last = run.span()
+        dot = text.rfind(".", first, last)
+        while dot >= 0 and not _TOP_LEVEL.match(text, dot + 1):
+            dot = text.rfind(".", first, dot)
+        if dot < 0:
+            continue
+        start = _NAME_START.search(text, first, dot)
+        if start:
+            found.append(text[start.start() : _TOP_LEVEL.match(text, dot + 1).end()])
+    return found
 
 
 def opening_dateline(opening: str, finder: NameFinder) -> list[tuple[str, float, str]]:
