@@ -13,7 +13,15 @@ import numpy as np
 import pytest
 
 from provenance.detect import fingerprints
-from provenance.detect.fingerprints import _A, _B, _MERSENNE, MINHASH_CHUNK, fingerprint, lsh_bands, minhash
+from provenance.detect.fingerprints import (
+    _A,
+    _B,
+    _MERSENNE,
+    MINHASH_CHUNK,
+    fingerprint,
+    lsh_bands,
+    minhash,
+)
 from provenance.detect.outlets import OutletDirectory, OutletEntry
 from provenance.detect.text import shingle_hashes, tokenize
 from provenance.extract import NameFinder, read_file

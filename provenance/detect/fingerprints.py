@@ -82,11 +82,11 @@ class Fingerprint:
 def minhash(hashes: list[int]) -> np.ndarray:
     """The smallest of each of the NUM_PERM permutations of the shingle hashes.
 
-    Computed MINHASH_CHUNK distinct shingles at a time, keeping the running minimum: the same
+    Computed MINHASH_CHUNK shingles at a time, keeping the running minimum: the same
     signature as permuting them all at once, without a NUM_PERM x shingles matrix (1 KB per
     shingle, three times over with its temporaries: 13 GB for a 30 MB one-line text).
     """
-    values = np.unique(np.asarray(hashes, dtype=np.uint64) & np.uint64(0xFFFFFFFF))
+    values = np.asarray(hashes, dtype=np.uint64) & np.uint64(0xFFFFFFFF)
     if not len(values):
         raise ValueError("minhash of no shingles")
     signature = np.full(NUM_PERM, np.iinfo(np.uint64).max, dtype=np.uint64)
