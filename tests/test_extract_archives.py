@@ -57,7 +57,7 @@ def test_it_refuses_bad_members_but_keeps_the_good_ones():
 
 
 def test_it_refuses_a_member_compressed_with_a_method_it_cannot_read_and_keeps_the_others():
-    # Method 97 (WavPack) in both headers of one member: zipfile raises NotImplementedError for it.
+    # Method 97 (WavPack) in both headers of one member: zipfile cannot decompress it.
     archive = bytearray(zip_bytes({"odd.txt": ARTICLE.encode(), "good.txt": ARTICLE.encode() + b" More."},
                                   compression=zipfile.ZIP_STORED))
     local, central = archive.index(b"PK\x03\x04"), archive.index(b"PK\x01\x02")

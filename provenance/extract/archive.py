@@ -98,8 +98,8 @@ def zip_members(data: bytes, limits: Limits) -> Iterator[Member]:
                 _read_member(zf, info, limits, budget, len(data))
             except _MemberTooBig:
                 problem = f"it is larger than the {limits.max_file_bytes:,}-byte limit for one file"
-            # RuntimeError covers zipfile's "compression method not supported" (a NotImplementedError)
-            # and its password errors: that member is refused with a reason, the others still import.
+            # zipfile's errors for a compression method it cannot read and for passwords both derive
+            # from RuntimeError: that member is refused with a reason, the others still import.
             except (zipfile.BadZipFile, zlib.error, EOFError, RuntimeError, OSError) as exc:
                 problem = f"it is damaged or uses an unsupported compression ({exc})"
         plan.append((info, problem))

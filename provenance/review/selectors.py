@@ -113,13 +113,12 @@ def matching_article_ids(query: str) -> str:
     return ids
 
 
-_CONTROL = dict.fromkeys(range(32), " ")
-
-
 def search_text(query: str) -> str:
-    """A typed search as it can be sent to the database: control characters (NUL, which PostgreSQL text
-    cannot hold, among them) become spaces."""
-    return (query or "").translate(_CONTROL).strip()
+    """A typed search as it can be sent to the database: without control characters (NUL, which
+    PostgreSQL text cannot hold, among them)."""
+    from provenance.extract.decode import strip_controls
+
+    return strip_controls(query or "").strip()
 
 
 def article_search(qs: QuerySet[Article], query: str) -> QuerySet[Article]:
